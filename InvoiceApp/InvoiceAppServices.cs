@@ -1,0 +1,48 @@
+using InvoiceApp.Model;
+using InvoiceApp.Payments;
+using InvoiceApp.Storage;
+using Persistence;
+
+namespace InvoiceApp;
+
+public static class InvoiceAppServices
+{
+    /// <summary>The invoices the original service started with.</summary>
+    public static readonly IReadOnlyList<Invoice> DemoInvoices =
+    [
+        new("I1", 12.15m, "EUR", false),
+        new("I2", 10.25m, "GBP", false),
+        new("I3", 66.13m, "DKK", false),
+    ];
+
+    public static IHostApplicationBuilder AddInvoiceApp(this IHostApplicationBuilder builder)
+    {
+        builder.AddDatabase("invoicesdb");
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, InvoiceJsonContext.Default));
+
+        builder.Services.AddOptions<PaymentOptions>()
+            .Bind(builder.Configuration.GetSection(PaymentOptions.Section))
+            .Validate(o => o.ClaimLease > TimeSpan.Zero, "Payments:ClaimLease must be positive")
+            .Validate(o => o.RecoveryInterval > TimeSpan.Zero, "Payments:RecoveryInterval must be positive")
+            .Validate(o => o.MaxParallelPayments is >= 1 and <= 64, "Payments:MaxParallelPayments must be 1 to 64")
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IInvoiceStore, SqlInvoiceStore>();
+        builder.Services.AddSingleton<InvoiceMetrics>();
+        builder.Services.AddScoped<InvoicePayer>();
+        builder.Services.AddHostedService<PaymentRecoveryService>();
+
+        // No URL here or in any setting: service discovery resolves the name from services__payment-provider__http__0.
+        builder.Services.AddHttpClient<PaymentProviderClient>(http => http.BaseAddress = new Uri(PaymentProviderClient.BaseAddress));
+
+        return builder;
+    }
+
+    public static async Task InitializeInvoiceStoreAsync(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<PaymentOptions>>().Value;
+        await app.Services.GetRequiredService<IInvoiceStore>()
+            .InitializeAsync(options.SeedDemoInvoices ? DemoInvoices : [], app.Lifetime.ApplicationStopping);
+    }
+}

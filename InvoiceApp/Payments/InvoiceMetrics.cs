@@ -1,0 +1,32 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using InvoiceApp.Model;
+
+namespace InvoiceApp.Payments;
+
+/// <summary>invoice-app's own activity source and meter, both named after the service so that ServiceDefaults exports them.</summary>
+public sealed class InvoiceMetrics
+{
+    public const string Name = "InvoiceApp";
+
+    public static readonly ActivitySource ActivitySource = new(Name);
+
+    private readonly Counter<long> _paid;
+    private readonly Counter<long> _failed;
+    private readonly Histogram<double> _duration;
+
+    public InvoiceMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(Name);
+        _paid = meter.CreateCounter<long>("invoices.paid", "{invoice}", "Invoices paid");
+        _failed = meter.CreateCounter<long>("invoices.payment_failures", "{invoice}", "Invoice payments that failed and left the invoice unpaid");
+        _duration = meter.CreateHistogram<double>("invoices.pay.duration", "s", "Time to pay one invoice, provider call included");
+    }
+
+    public void PaymentFinished(Invoice invoice, bool paid, TimeSpan duration)
+    {
+        var currency = new KeyValuePair<string, object?>("invoice.currency", invoice.Currency);
+        (paid ? _paid : _failed).Add(1, currency);
+        _duration.Record(duration.TotalSeconds, currency, new KeyValuePair<string, object?>("invoice.outcome", paid ? "paid" : "failed"));
+    }
+}

@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using PaymentProvider.Model;
+using PaymentProvider.Storage;
+
+namespace PaymentProvider.Apis;
+
+public static class PaymentsApi
+{
+    /// <summary>A payment request is a few dozen bytes; anything near this is not one.</summary>
+    public const int MaxBodyBytes = 16 * 1024;
+
+    public static IEndpointRouteBuilder MapPaymentsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/payments");
+
+        api.MapPost("/pay", PayAsync);
+        api.MapGet("/", ListAsync);
+        api.MapGet("/{id}", FindAsync);
+
+        return app;
+    }
+
+    public static async Task<Results<Ok<PaymentAccepted>, BadRequest<ErrorResponse>, Conflict<ErrorResponse>, JsonHttpResult<ErrorResponse>>> PayAsync(
+        HttpRequest request, IPaymentStore store, PaymentMetrics metrics, CancellationToken cancellationToken)
+    {
+        var body = await JsonBodyReader.ReadAsync(request, PaymentJsonContext.Default.PaymentRequest, MaxBodyBytes, cancellationToken);
+        switch (body)
+        {
+            case JsonBody<PaymentRequest>.NotJson:
+                return TypedResults.Json(new ErrorResponse("content type must be application/json"), PaymentJsonContext.Default.ErrorResponse, statusCode: StatusCodes.Status415UnsupportedMediaType);
+            case JsonBody<PaymentRequest>.TooLarge tooLarge:
+                return TypedResults.Json(new ErrorResponse($"request body must be at most {tooLarge.LimitBytes} bytes"), PaymentJsonContext.Default.ErrorResponse, statusCode: StatusCodes.Status413PayloadTooLarge);
+            case JsonBody<PaymentRequest>.Read read:
+                var validation = read.Value.Validate();
+                if (validation.Payment is not { } payment)
+                {
+                    return TypedResults.BadRequest(new ErrorResponse(validation.Error!));
+                }
+                var result = await store.RecordAsync(payment, cancellationToken);
+                metrics.Recorded(result.Outcome, payment);
+                return result.Outcome == RecordOutcome.Conflict
+                    ? TypedResults.Conflict(new ErrorResponse($"payment {payment.Id} is already recorded with another value or currency"))
+                    : TypedResults.Ok(new PaymentAccepted(payment.Id));
+            default:
+                return TypedResults.BadRequest(new ErrorResponse("failed to process payment request parameters"));
+        }
+    }
+
+    public static async Task<Ok<IReadOnlyList<Payment>>> ListAsync(IPaymentStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await store.ListAsync(cancellationToken));
+
+    public static async Task<Results<Ok<Payment>, NotFound<ErrorResponse>, BadRequest<ErrorResponse>>> FindAsync(
+        string id, IPaymentStore store, CancellationToken cancellationToken)
+    {
+        if (!PaymentRequest.IsValidId(id))
+        {
+            return TypedResults.BadRequest(new ErrorResponse("payment id must be 1 to 64 printable characters"));
+        }
+        return await store.FindAsync(id, cancellationToken) is { } payment
+            ? TypedResults.Ok(payment)
+            : TypedResults.NotFound(new ErrorResponse($"payment {id} not found"));
+    }
+}
+
+/// <summary>The answer to a payment that is recorded (now or before): the original service's <c>{"id":"I1"}</c>.</summary>
+public sealed record PaymentAccepted(string Id);

@@ -1,0 +1,20 @@
+using PaymentProvider.Storage;
+using Persistence;
+
+namespace PaymentProvider;
+
+public static class PaymentProviderServices
+{
+    public static IHostApplicationBuilder AddPaymentProvider(this IHostApplicationBuilder builder)
+    {
+        builder.AddDatabase("paymentsdb");
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, PaymentJsonContext.Default));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IPaymentStore, SqlPaymentStore>();
+        builder.Services.AddSingleton<PaymentMetrics>();
+        return builder;
+    }
+
+    public static Task InitializePaymentStoreAsync(this WebApplication app) =>
+        app.Services.GetRequiredService<IPaymentStore>().InitializeAsync(app.Lifetime.ApplicationStopping);
+}

@@ -1,0 +1,134 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Persistence;
+
+/// <summary>
+/// Where a service keeps its state: an embedded SQLite file (the default, nothing to install) or PostgreSQL
+/// (in the cluster). The stores write one dialect of SQL that both understand; only the schema types, the
+/// connection set-up and the lock that serialises migrations differ.
+/// </summary>
+public abstract class Database : IAsyncDisposable
+{
+    public abstract string Kind { get; }
+
+    /// <summary>Column type for money: exact decimals, never floating point.</summary>
+    public abstract string MoneyType { get; }
+
+    public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs the schema statements once, under a database-wide lock, so that replicas starting together do not
+    /// race each other. The statements must be idempotent (<c>CREATE TABLE IF NOT EXISTS</c>, <c>ON CONFLICT DO NOTHING</c>).
+    /// </summary>
+    public async Task MigrateAsync(string lockName, IEnumerable<string> statements, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await BeginMigrationAsync(connection, lockName, cancellationToken);
+        foreach (var sql in statements)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = sql;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public virtual ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
+    }
+
+    protected abstract Task<DbTransaction> BeginMigrationAsync(DbConnection connection, string lockName, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Picks the engine from the connection string's own keys: <c>Data Source=</c> is a SQLite file,
+    /// <c>Host=</c> is PostgreSQL (the form Aspire's PostgreSQL resource injects).
+    /// </summary>
+    public static Database FromConnectionString(string connectionString)
+    {
+        var keys = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (keys.ContainsKey("Host") || keys.ContainsKey("Server"))
+        {
+            return new PostgresDatabase(connectionString);
+        }
+        if (keys.ContainsKey("Data Source") || keys.ContainsKey("DataSource") || keys.ContainsKey("Filename"))
+        {
+            return new SqliteDatabase(connectionString);
+        }
+        throw new ArgumentException("The connection string names neither a SQLite 'Data Source' nor a PostgreSQL 'Host'.", nameof(connectionString));
+    }
+}
+
+public sealed class SqliteDatabase : Database
+{
+    private readonly string _connectionString;
+
+    public SqliteDatabase(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString)
+        {
+            // Writers wait for each other instead of failing with SQLITE_BUSY.
+            DefaultTimeout = 30,
+            Pooling = true,
+        };
+        var directory = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+        _connectionString = builder.ToString();
+    }
+
+    public override string Kind => "sqlite";
+
+    public override string MoneyType => "TEXT";
+
+    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var pragmas = connection.CreateCommand();
+        // WAL lets readers run beside the one writer; a busy timeout makes writers queue, also across processes.
+        pragmas.CommandText = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=30000; PRAGMA synchronous=FULL;";
+        await pragmas.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    protected override Task<DbTransaction> BeginMigrationAsync(DbConnection connection, string lockName, CancellationToken cancellationToken) =>
+        // Not deferred: BEGIN IMMEDIATE takes the file's write lock now, so a second process waits here.
+        Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
+}
+
+public sealed class PostgresDatabase(string connectionString) : Database
+{
+    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
+
+    public override string Kind => "postgresql";
+
+    public override string MoneyType => "NUMERIC(14, 2)";
+
+    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken);
+
+    protected override async Task<DbTransaction> BeginMigrationAsync(DbConnection connection, string lockName, CancellationToken cancellationToken)
+    {
+        var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        // Held until commit: a second replica waits here, then finds the schema in place.
+        command.CommandText = "SELECT pg_advisory_xact_lock(hashtext(@lockName))";
+        command.AddParameter("lockName", lockName);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return transaction;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await _dataSource.DisposeAsync();
+        await base.DisposeAsync();
+    }
+}

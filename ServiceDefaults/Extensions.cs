@@ -1,0 +1,123 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// What every service of the solution shares: OpenTelemetry over OTLP, health checks, service discovery,
+/// resilient HttpClients and JSON error bodies. A service calls <see cref="AddServiceDefaults{TBuilder}"/>
+/// while building and <see cref="MapDefaultEndpoints"/> once built.
+/// </summary>
+public static class Extensions
+{
+    /// <summary>Readiness: the service's own dependencies (its store). Never another service.</summary>
+    public const string ReadyTag = "ready";
+
+    /// <summary>Liveness: the process can serve. Depends on nothing else.</summary>
+    public const string LiveTag = "live";
+
+    private const string HealthPath = "/health";
+    private const string AlivePath = "/alive";
+
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.ConfigureOpenTelemetry();
+        builder.AddDefaultHealthChecks();
+        builder.Services.AddJsonErrors();
+
+        builder.Services.AddServiceDiscovery();
+        // Retries are safe: every call this solution makes is idempotent (payments carry their id).
+        // The standard handler's attempt and total timeouts, retries and circuit breaker can be tuned under
+        // "HttpClientResilience" (the tests shorten them); without it the library's defaults apply.
+        var resilience = builder.Configuration.GetSection("HttpClientResilience");
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            if (resilience.Exists())
+            {
+                http.AddStandardResilienceHandler(resilience);
+            }
+            else
+            {
+                http.AddStandardResilienceHandler();
+            }
+            http.AddServiceDiscovery();
+        });
+
+        return builder;
+    }
+
+    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        var serviceName = builder.Environment.ApplicationName;
+
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
+
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter(serviceName))
+            .WithTracing(tracing => tracing
+                .AddSource(serviceName)
+                .AddAspNetCoreInstrumentation(aspNetCore =>
+                    // Probes run every few seconds; their spans would bury the payments.
+                    aspNetCore.Filter = context => !IsProbe(context.Request.Path))
+                .AddHttpClientInstrumentation());
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+        }
+
+        return builder;
+    }
+
+    public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+        return builder;
+    }
+
+    /// <summary>
+    /// Maps the probes in every environment: Kubernetes probes run outside Development.
+    /// <c>/health</c> and <c>/alive</c> report the checks; <c>/readiness</c> and <c>/liveness</c> keep the
+    /// original services' plain-text answers.
+    /// </summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.UseJsonErrors();
+
+        app.MapHealthChecks(HealthPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) || check.Tags.Contains(LiveTag) });
+        app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
+
+        app.MapGet("/liveness", () => TypedResults.Text("alive"));
+        app.MapGet("/readiness", async Task<ContentHttpResult> (HealthCheckService health, CancellationToken cancellationToken) =>
+        {
+            var report = await health.CheckHealthAsync(check => check.Tags.Contains(ReadyTag), cancellationToken);
+            return report.Status == HealthStatus.Unhealthy
+                ? TypedResults.Text("not ready", statusCode: StatusCodes.Status503ServiceUnavailable)
+                : TypedResults.Text("ready");
+        });
+
+        return app;
+    }
+
+    private static bool IsProbe(PathString path) =>
+        path.StartsWithSegments(HealthPath) || path.StartsWithSegments(AlivePath) ||
+        path.StartsWithSegments("/liveness") || path.StartsWithSegments("/readiness");
+}

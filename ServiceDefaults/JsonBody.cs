@@ -1,0 +1,71 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Http;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>Why a request body could not be read, or the value it held.</summary>
+public abstract record JsonBody<T>
+{
+    private JsonBody() { }
+
+    public sealed record Read(T Value) : JsonBody<T>;
+    public sealed record TooLarge(long LimitBytes) : JsonBody<T>;
+    public sealed record NotJson(string? ContentType) : JsonBody<T>;
+    public sealed record Malformed : JsonBody<T>;
+}
+
+/// <summary>
+/// Reads a JSON body with a hard size limit and the source-generated contract, so that oversized, mistyped or
+/// broken input is told apart from a valid request without the framework's own 400 page.
+/// </summary>
+public static class JsonBodyReader
+{
+    public static async Task<JsonBody<T>> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> contract, int limitBytes, CancellationToken cancellationToken)
+    {
+        if (!request.HasJsonContentType())
+        {
+            return new JsonBody<T>.NotJson(request.ContentType);
+        }
+        if (request.ContentLength > limitBytes)
+        {
+            return new JsonBody<T>.TooLarge(limitBytes);
+        }
+
+        // A chunked body has no length up front: read at most one byte past the limit to know.
+        var buffer = new byte[limitBytes + 1];
+        var length = 0;
+        try
+        {
+            int read;
+            while (length < buffer.Length &&
+                   (read = await request.Body.ReadAsync(buffer.AsMemory(length, buffer.Length - length), cancellationToken)) > 0)
+            {
+                length += read;
+            }
+        }
+        catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return new JsonBody<T>.TooLarge(limitBytes);
+        }
+        catch (BadHttpRequestException)
+        {
+            return new JsonBody<T>.Malformed();
+        }
+        if (length > limitBytes)
+        {
+            return new JsonBody<T>.TooLarge(limitBytes);
+        }
+
+        try
+        {
+            var value = JsonSerializer.Deserialize(buffer.AsSpan(0, length), contract);
+            return value is null ? new JsonBody<T>.Malformed() : new JsonBody<T>.Read(value);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
+        {
+            // ArgumentException covers bytes that are not UTF-8.
+            return new JsonBody<T>.Malformed();
+        }
+    }
+}
