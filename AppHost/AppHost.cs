@@ -11,4 +11,18 @@ var invoiceApp = builder.AddProject<Projects.InvoiceApp>("invoice-app")
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
 
+// In the cluster each service keeps its state in its own database of one PostgreSQL server;
+// locally (run mode) each keeps an embedded SQLite file, so nothing but the .NET SDK is needed.
+if (builder.ExecutionContext.IsPublishMode)
+{
+    // The password is a generated secret parameter; the volume is named, not derived from this checkout's path.
+    var postgres = builder.AddPostgres("postgres")
+        .WithDataVolume("postgres-data");
+    var paymentsDb = postgres.AddDatabase("paymentsdb");
+    var invoicesDb = postgres.AddDatabase("invoicesdb");
+
+    paymentProvider.WithReference(paymentsDb).WaitFor(paymentsDb);
+    invoiceApp.WithReference(invoicesDb).WaitFor(invoicesDb);
+}
+
 builder.Build().Run();

@@ -24,6 +24,7 @@ public abstract class Database : IAsyncDisposable
     /// </summary>
     public async Task MigrateAsync(string lockName, IEnumerable<string> statements, CancellationToken cancellationToken)
     {
+        await EnsureCreatedAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await BeginMigrationAsync(connection, lockName, cancellationToken);
         foreach (var sql in statements)
@@ -35,6 +36,9 @@ public abstract class Database : IAsyncDisposable
         }
         await transaction.CommitAsync(cancellationToken);
     }
+
+    /// <summary>Creates the database itself when the engine needs that done (a SQLite file creates itself).</summary>
+    public virtual Task EnsureCreatedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public virtual ValueTask DisposeAsync()
     {
@@ -105,6 +109,9 @@ public sealed class SqliteDatabase : Database
 
 public sealed class PostgresDatabase(string connectionString) : Database
 {
+    private const string DuplicateDatabase = "42P04";
+    private const string UniqueViolation = "23505";
+
     private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
 
     public override string Kind => "postgresql";
@@ -113,6 +120,37 @@ public sealed class PostgresDatabase(string connectionString) : Database
 
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
+
+    /// <summary>
+    /// A fresh server has only its default database: the service's own is created here, through the server's
+    /// maintenance database. Replicas racing to create it are fine: the loser finds it there.
+    /// </summary>
+    public override async Task EnsureCreatedAsync(CancellationToken cancellationToken)
+    {
+        var target = new NpgsqlConnectionStringBuilder(connectionString);
+        if (string.IsNullOrEmpty(target.Database) || target.Database == "postgres")
+        {
+            return;
+        }
+        var maintenance = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
+        await using var connection = new NpgsqlConnection(maintenance.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var exists = connection.CreateCommand("SELECT 1 FROM pg_database WHERE datname = @name");
+        exists.AddParameter("name", target.Database);
+        if (await exists.ExecuteScalarAsync(cancellationToken) is not null)
+        {
+            return;
+        }
+        try
+        {
+            await using var create = connection.CreateCommand($"CREATE DATABASE \"{target.Database.Replace("\"", "\"\"", StringComparison.Ordinal)}\"");
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState is DuplicateDatabase or UniqueViolation)
+        {
+            // Another replica created it a moment ago.
+        }
+    }
 
     protected override async Task<DbTransaction> BeginMigrationAsync(DbConnection connection, string lockName, CancellationToken cancellationToken)
     {
