@@ -52,7 +52,9 @@ public abstract class Database : IAsyncDisposable
     /// Picks the engine from the connection string's own keys: <c>Data Source=</c> is a SQLite file,
     /// <c>Host=</c> is PostgreSQL (the form Aspire's PostgreSQL resource injects).
     /// </summary>
-    public static Database FromConnectionString(string connectionString)
+    /// <param name="connectionString">The service's connection string.</param>
+    /// <param name="baseDirectory">Where a relative SQLite file lives: the service's content root, not whatever directory it was started from.</param>
+    public static Database FromConnectionString(string connectionString, string baseDirectory)
     {
         var keys = new DbConnectionStringBuilder { ConnectionString = connectionString };
         if (keys.ContainsKey("Host") || keys.ContainsKey("Server"))
@@ -61,7 +63,7 @@ public abstract class Database : IAsyncDisposable
         }
         if (keys.ContainsKey("Data Source") || keys.ContainsKey("DataSource") || keys.ContainsKey("Filename"))
         {
-            return new SqliteDatabase(connectionString);
+            return new SqliteDatabase(connectionString, baseDirectory);
         }
         throw new ArgumentException("The connection string names neither a SQLite 'Data Source' nor a PostgreSQL 'Host'.", nameof(connectionString));
     }
@@ -71,7 +73,7 @@ public sealed class SqliteDatabase : Database
 {
     private readonly string _connectionString;
 
-    public SqliteDatabase(string connectionString)
+    public SqliteDatabase(string connectionString, string baseDirectory)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString)
         {
@@ -79,7 +81,8 @@ public sealed class SqliteDatabase : Database
             DefaultTimeout = 30,
             Pooling = true,
         };
-        var directory = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+        builder.DataSource = Path.GetFullPath(builder.DataSource, baseDirectory);
+        var directory = Path.GetDirectoryName(builder.DataSource);
         if (!string.IsNullOrEmpty(directory))
         {
             Directory.CreateDirectory(directory);

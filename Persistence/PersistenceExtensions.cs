@@ -18,7 +18,7 @@ public static class PersistenceExtensions
             throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not set: give a SQLite 'Data Source=file.db' or a PostgreSQL 'Host=...' connection string.");
         }
 
-        builder.Services.AddSingleton(Database.FromConnectionString(connectionString));
+        builder.Services.AddSingleton(Database.FromConnectionString(connectionString, builder.Environment.ContentRootPath));
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>($"{connectionName}-store", tags: ["ready"]);
         return builder;
     }
