@@ -1,0 +1,33 @@
+using System.Text.RegularExpressions;
+using TestSupport;
+
+namespace InvoiceApp.Tests;
+
+public sealed partial class ConfigurationTests
+{
+    /// <summary>
+    /// The provider's address comes only from service discovery: no URL literal for it in invoice-app's code or
+    /// settings. The only URL allowed is the logical one that service discovery resolves.
+    /// </summary>
+    [Fact]
+    public void Invoice_app_holds_no_address_of_the_payment_provider()
+    {
+        var directory = RepositoryRoot.Combine("InvoiceApp");
+        var offending = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
+            .Where(file => file.EndsWith(".cs", StringComparison.Ordinal) || file.EndsWith(".json", StringComparison.Ordinal))
+            .Where(file => !file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                        && !file.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(file => File.ReadLines(file).Select((line, index) => (file, line, number: index + 1)))
+            .Where(entry => ProviderAddress().IsMatch(entry.line))
+            .Select(entry => $"{Path.GetRelativePath(directory, entry.file)}:{entry.number}: {entry.line.Trim()}")
+            .ToList();
+
+        Assert.True(offending.Count == 0, "payment-provider addresses found:\n" + string.Join('\n', offending));
+        Assert.Contains("https+http://payment-provider",
+            File.ReadAllText(Path.Combine(directory, "Payments", "PaymentProviderClient.cs")), StringComparison.Ordinal);
+    }
+
+    /// <summary>Any URL that is not the service-discovery name, or any mention of the provider's local port.</summary>
+    [GeneratedRegex(@"(?<![+\w])https?://[^""\s]*payment|:8082\b", RegexOptions.IgnoreCase)]
+    private static partial Regex ProviderAddress();
+}
