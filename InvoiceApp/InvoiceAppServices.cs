@@ -1,6 +1,8 @@
 using InvoiceApp.Model;
 using InvoiceApp.Payments;
 using InvoiceApp.Storage;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
 using Persistence;
 
 namespace InvoiceApp;
@@ -25,6 +27,8 @@ public static class InvoiceAppServices
             .Validate(o => o.ClaimLease > TimeSpan.Zero, "Payments:ClaimLease must be positive")
             .Validate(o => o.RecoveryInterval > TimeSpan.Zero, "Payments:RecoveryInterval must be positive")
             .Validate(o => o.MaxParallelPayments is >= 1 and <= 64, "Payments:MaxParallelPayments must be 1 to 64")
+            .Validate(o => o.ClaimLease > ProviderCallLimit(builder.Configuration),
+                "Payments:ClaimLease must outlast one whole provider call (HttpClientResilience:TotalRequestTimeout:Timeout), or a live payment could be taken over")
             .ValidateOnStart();
 
         builder.Services.AddSingleton(TimeProvider.System);
@@ -39,9 +43,14 @@ public static class InvoiceAppServices
         return builder;
     }
 
+    /// <summary>The longest one provider call can take, retries included: the standard handler's total timeout.</summary>
+    private static TimeSpan ProviderCallLimit(IConfiguration configuration) =>
+        configuration.GetValue<TimeSpan?>("HttpClientResilience:TotalRequestTimeout:Timeout")
+        ?? new HttpStandardResilienceOptions().TotalRequestTimeout.Timeout;
+
     public static async Task InitializeInvoiceStoreAsync(this WebApplication app)
     {
-        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<PaymentOptions>>().Value;
+        var options = app.Services.GetRequiredService<IOptions<PaymentOptions>>().Value;
         await app.Services.GetRequiredService<IInvoiceStore>()
             .InitializeAsync(options.SeedDemoInvoices ? DemoInvoices : [], app.Lifetime.ApplicationStopping);
     }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Hosting;
 using System.Text.RegularExpressions;
 using TestSupport;
 
@@ -30,4 +31,21 @@ public sealed partial class ConfigurationTests
     /// <summary>Any URL that is not the service-discovery name, or any mention of the provider's local port.</summary>
     [GeneratedRegex(@"(?<![+\w])https?://[^""\s]*payment|:8082\b", RegexOptions.IgnoreCase)]
     private static partial Regex ProviderAddress();
+}
+
+public sealed class OptionsValidationTests
+{
+    [Theory]
+    [InlineData("Payments:ClaimLease", "00:00:01", "ClaimLease must outlast one whole provider call")]
+    [InlineData("Payments:MaxParallelPayments", "0", "MaxParallelPayments must be 1 to 64")]
+    [InlineData("Payments:RecoveryInterval", "00:00:00", "RecoveryInterval must be positive")]
+    public void A_bad_payment_setting_stops_the_service_at_start_saying_why(string key, string value, string expected)
+    {
+        using var factory = new InvoiceAppFactory();
+        using var misconfigured = factory.WithWebHostBuilder(builder => builder.UseSetting(key, value));
+
+        var error = Assert.ThrowsAny<Exception>(() => misconfigured.CreateClient());
+
+        Assert.Contains(expected, error.ToString(), StringComparison.Ordinal);
+    }
 }
