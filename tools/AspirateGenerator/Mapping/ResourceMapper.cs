@@ -27,8 +27,8 @@ public sealed class ResourceMapper(AspireManifest manifest, GeneratorOptions opt
     {
         var (environment, secrets) = SplitEnvironment(resource);
         var labels = new Dictionary<string, string> { [AppLabel] = name };
-        var container = Container(name, resource, environment.Count > 0, secrets.Count > 0);
         var ports = Ports(resource).ToList();
+        var container = Container(name, resource, ports, environment.Count > 0, secrets.Count > 0);
         // Like Aspirate: a container that keeps data in volumes gets a StatefulSet with a claim per volume.
         IKubernetesObject<V1ObjectMeta> workload = resource.Volumes is { Count: > 0 } volumes
             ? StatefulSet(name, labels, container, volumes)
@@ -75,7 +75,7 @@ public sealed class ResourceMapper(AspireManifest manifest, GeneratorOptions opt
         return ([.. environment], [.. secrets]);
     }
 
-    private V1Container Container(string name, ManifestResource resource, bool hasEnvironment, bool hasSecrets)
+    private V1Container Container(string name, ManifestResource resource, List<ServicePortSpec> ports, bool hasEnvironment, bool hasSecrets)
     {
         var envFrom = new List<V1EnvFromSource>();
         if (hasEnvironment)
@@ -86,7 +86,6 @@ public sealed class ResourceMapper(AspireManifest manifest, GeneratorOptions opt
         {
             envFrom.Add(new V1EnvFromSource { SecretRef = new V1SecretEnvSource { Name = $"{name}-secrets" } });
         }
-        var ports = Ports(resource).ToList();
         return new V1Container
         {
             Name = name,
