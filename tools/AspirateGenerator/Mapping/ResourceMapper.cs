@@ -75,7 +75,7 @@ public sealed class ResourceMapper(AspireManifest manifest, GeneratorOptions opt
         return ([.. environment], [.. secrets]);
     }
 
-    private V1Container Container(string name, ManifestResource resource, List<ServicePortSpec> ports, bool hasEnvironment, bool hasSecrets)
+    private V1Container Container(string name, ManifestResource resource, List<EndpointPort> ports, bool hasEnvironment, bool hasSecrets)
     {
         var envFrom = new List<V1EnvFromSource>();
         if (hasEnvironment)
@@ -113,11 +113,11 @@ public sealed class ResourceMapper(AspireManifest manifest, GeneratorOptions opt
         resource.Image ?? throw new InvalidDataException($"Container '{name}' has no image (a Dockerfile build is not supported).");
 
     /// <summary>The http and tcp endpoints, by binding name; https ones are left out as Aspirate serves http only.</summary>
-    private static IEnumerable<ServicePortSpec> Ports(ManifestResource resource) =>
+    private static IEnumerable<EndpointPort> Ports(ManifestResource resource) =>
         (resource.Bindings ?? new Dictionary<string, ManifestBinding>())
             .Where(entry => entry.Value.Scheme != "https")
             .OrderBy(entry => entry.Key, StringComparer.Ordinal)
-            .Select(entry => new ServicePortSpec(
+            .Select(entry => new EndpointPort(
                 entry.Key,
                 ExpressionResolver.ServicePort(resource, entry.Key, entry.Value),
                 ExpressionResolver.TargetPort(resource, entry.Key, entry.Value)));
@@ -166,7 +166,7 @@ public sealed class ResourceMapper(AspireManifest manifest, GeneratorOptions opt
             },
         };
 
-    private static V1Service Service(string name, Dictionary<string, string> labels, List<ServicePortSpec> ports) => new()
+    private static V1Service Service(string name, Dictionary<string, string> labels, List<EndpointPort> ports) => new()
     {
         ApiVersion = "v1",
         Kind = "Service",
@@ -197,5 +197,5 @@ public sealed class ResourceMapper(AspireManifest manifest, GeneratorOptions opt
         },
     };
 
-    private sealed record ServicePortSpec(string Name, int Port, int TargetPort);
+    private sealed record EndpointPort(string Name, int Port, int TargetPort);
 }
