@@ -63,7 +63,14 @@ public sealed class CommittedOutputTests
     [Fact]
     public void Committed_output_names_no_path_of_any_machine()
     {
-        string[] machinePaths = ["/work/", "/tmp/", "/root/", "/home/", "/Users/", ":\\"];
+        // The places a generated file could pick a path up from: this checkout, the temporary folder (where the
+        // manifest is published) and the user's home.
+        var machinePaths = new[]
+        {
+            RepositoryRoot.Path,
+            Path.GetTempPath().TrimEnd(Path.DirectorySeparatorChar),
+            Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
+        }.Where(machinePath => machinePath.Length > 1).ToList();
 
         foreach (var (path, text) in AspirateLayout.Read(CommittedDirectory))
         {
