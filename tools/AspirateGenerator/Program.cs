@@ -1,0 +1,3 @@
+using AspirateGenerator;
+
+return GeneratorCommand.Run(args, Console.Out, Console.Error);
