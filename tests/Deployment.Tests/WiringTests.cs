@@ -19,8 +19,15 @@ public sealed class WiringTests
         Assert.Equal("http://payment-provider.payments.svc.cluster.local:8080", invoiceApp["services__payment-provider__http__0"]);
         Assert.Equal("postgres.data.svc.cluster.local", invoiceApp["INVOICESDB_HOST"]);
         Assert.Equal("postgres.data.svc.cluster.local", paymentProvider["PAYMENTSDB_HOST"]);
+        // A short name resolves only inside the caller's own namespace: no address may use one.
         Assert.All(invoiceApp.Concat(paymentProvider), entry =>
-            Assert.DoesNotMatch("(//|@|^)(payment-provider|postgres)(:|/|$)", entry.Value));
+        {
+            Assert.DoesNotMatch("(//|@)(payment-provider|postgres)(:|/|$)", entry.Value);
+            if (entry.Key.EndsWith("_HOST", StringComparison.Ordinal))
+            {
+                Assert.EndsWith(".svc.cluster.local", entry.Value, StringComparison.Ordinal);
+            }
+        });
     }
 
     [Theory, MemberData(nameof(RenderedDeployment.Variants), MemberType = typeof(RenderedDeployment))]
