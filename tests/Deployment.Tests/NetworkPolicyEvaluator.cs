@@ -25,6 +25,14 @@ public sealed class NetworkPolicyEvaluator(IReadOnlyList<V1NetworkPolicy> polici
         Permits(from, "Egress", rule => Direction.Of(rule as V1NetworkPolicyEgressRule), to, port, protocol, to)
         && Permits(to, "Ingress", rule => Direction.Of(rule as V1NetworkPolicyIngressRule), from, port, protocol, to);
 
+    /// <summary>The destination's ingress side alone: whom its own policies admit, whatever the source's egress says.</summary>
+    public bool Admits(PodEndpoint to, PodEndpoint from, int port, string protocol) =>
+        Permits(to, "Ingress", rule => Direction.Of(rule as V1NetworkPolicyIngressRule), from, port, protocol, to);
+
+    /// <summary>The source's egress side alone: where its own policies let it go, whatever the destination admits.</summary>
+    public bool Releases(PodEndpoint from, PodEndpoint to, int port, string protocol) =>
+        Permits(from, "Egress", rule => Direction.Of(rule as V1NetworkPolicyEgressRule), to, port, protocol, to);
+
     private bool Permits(
         PodEndpoint subject,
         string policyType,

@@ -110,4 +110,64 @@ public sealed class NetworkPolicyTruthTableTests
         KubeDns => Endpoints.KubeDns,
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "not an endpoint of the table"),
     };
+
+    /// <summary>
+    /// Each protected pod's own ingress policy, on its own: were a source namespace's egress ever opened, the
+    /// destination must still admit no more than the table says (both sides are enforced, each must hold alone).
+    /// </summary>
+    [Theory, MemberData(nameof(RenderedDeployment.Variants), MemberType = typeof(RenderedDeployment))]
+    public void Every_protected_pod_admits_only_its_callers_by_its_own_policy(string variant)
+    {
+        var rendered = RenderedDeployment.Of(variant);
+        var network = new NetworkPolicyEvaluator(rendered.OfType<V1NetworkPolicy>().ToList());
+        var sources = new[] { InvoiceApp, PaymentProvider, Postgres, UnlabelledInInvoices, UnlabelledInPayments, OtherNamespace, IngressController };
+        var expectedCallers = new Dictionary<(string To, int Port), string[]>
+        {
+            [(InvoiceApp, 8080)] = [IngressController],
+            [(PaymentProvider, 8080)] = [InvoiceApp],
+            [(Postgres, 5432)] = [InvoiceApp, PaymentProvider],
+        };
+        if (variant == RenderedDeployment.WithDashboard)
+        {
+            expectedCallers[(Dashboard, 18889)] = [InvoiceApp, PaymentProvider];
+            expectedCallers[(Dashboard, 18888)] = [];
+        }
+        foreach (var ((to, port), callers) in expectedCallers)
+        {
+            var admitted = sources.Where(from => network.Admits(Resolve(rendered, to), Resolve(rendered, from), port, "TCP"));
+            Assert.Equal(callers.Order(), admitted.Order());
+        }
+    }
+
+    /// <summary>Each pod's own egress policy, on its own: it may leave only for the destinations the table names.</summary>
+    [Theory, MemberData(nameof(RenderedDeployment.Variants), MemberType = typeof(RenderedDeployment))]
+    public void Every_pod_may_leave_only_for_its_own_destinations_by_its_own_policy(string variant)
+    {
+        var rendered = RenderedDeployment.Of(variant);
+        var network = new NetworkPolicyEvaluator(rendered.OfType<V1NetworkPolicy>().ToList());
+        var withDashboard = variant == RenderedDeployment.WithDashboard;
+        (string To, int Port)[] destinations =
+        [
+            (InvoiceApp, 8080), (PaymentProvider, 8080), (Postgres, 5432), (Dashboard, 18889), (Dashboard, 18888),
+            (KubeDns, 53), (OtherNamespace, 8080), (IngressController, 443), (UnlabelledInInvoices, 8080),
+        ];
+        var expected = new Dictionary<string, (string, int)[]>
+        {
+            [InvoiceApp] = [(PaymentProvider, 8080), (Postgres, 5432), (KubeDns, 53), .. withDashboard ? [(Dashboard, 18889)] : Array.Empty<(string, int)>()],
+            [PaymentProvider] = [(Postgres, 5432), (KubeDns, 53), .. withDashboard ? [(Dashboard, 18889)] : Array.Empty<(string, int)>()],
+            [Postgres] = [(KubeDns, 53)],
+            [UnlabelledInInvoices] = [],
+            [UnlabelledInPayments] = [],
+        };
+        if (withDashboard)
+        {
+            expected[Dashboard] = [(KubeDns, 53)];
+        }
+        foreach (var (from, allowed) in expected)
+        {
+            var released = destinations.Where(d => network.Releases(Resolve(rendered, from), Resolve(rendered, d.To), d.Port, "TCP"));
+            Assert.True(allowed.Order().SequenceEqual(released.Order()),
+                $"{from} may leave for [{string.Join(", ", released)}], expected [{string.Join(", ", allowed)}]");
+        }
+    }
 }
