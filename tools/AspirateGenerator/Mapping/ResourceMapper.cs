@@ -27,8 +27,8 @@ public sealed class ResourceMapper(AspireManifest manifest, GeneratorOptions opt
     {
         var (environment, secrets) = SplitEnvironment(resource);
         var labels = new Dictionary<string, string> { [AppLabel] = name };
-        var container = Container(name, resource, environment.Count > 0, secrets.Count > 0);
         var ports = Ports(resource).ToList();
+        var container = Container(name, resource, ports, environment.Count > 0, secrets.Count > 0);
         // Like Aspirate: a container that keeps data in volumes gets a StatefulSet with a claim per volume.
         IKubernetesObject<V1ObjectMeta> workload = resource.Volumes is { Count: > 0 } volumes
             ? StatefulSet(name, labels, container, volumes)
@@ -75,7 +75,7 @@ public sealed class ResourceMapper(AspireManifest manifest, GeneratorOptions opt
         return ([.. environment], [.. secrets]);
     }
 
-    private V1Container Container(string name, ManifestResource resource, bool hasEnvironment, bool hasSecrets)
+    private V1Container Container(string name, ManifestResource resource, List<EndpointPort> ports, bool hasEnvironment, bool hasSecrets)
     {
         var envFrom = new List<V1EnvFromSource>();
         if (hasEnvironment)
@@ -86,7 +86,6 @@ public sealed class ResourceMapper(AspireManifest manifest, GeneratorOptions opt
         {
             envFrom.Add(new V1EnvFromSource { SecretRef = new V1SecretEnvSource { Name = $"{name}-secrets" } });
         }
-        var ports = Ports(resource).ToList();
         return new V1Container
         {
             Name = name,
@@ -114,11 +113,11 @@ public sealed class ResourceMapper(AspireManifest manifest, GeneratorOptions opt
         resource.Image ?? throw new InvalidDataException($"Container '{name}' has no image (a Dockerfile build is not supported).");
 
     /// <summary>The http and tcp endpoints, by binding name; https ones are left out as Aspirate serves http only.</summary>
-    private static IEnumerable<ServicePortSpec> Ports(ManifestResource resource) =>
+    private static IEnumerable<EndpointPort> Ports(ManifestResource resource) =>
         (resource.Bindings ?? new Dictionary<string, ManifestBinding>())
             .Where(entry => entry.Value.Scheme != "https")
             .OrderBy(entry => entry.Key, StringComparer.Ordinal)
-            .Select(entry => new ServicePortSpec(
+            .Select(entry => new EndpointPort(
                 entry.Key,
                 ExpressionResolver.ServicePort(resource, entry.Key, entry.Value),
                 ExpressionResolver.TargetPort(resource, entry.Key, entry.Value)));
@@ -167,7 +166,7 @@ public sealed class ResourceMapper(AspireManifest manifest, GeneratorOptions opt
             },
         };
 
-    private static V1Service Service(string name, Dictionary<string, string> labels, List<ServicePortSpec> ports) => new()
+    private static V1Service Service(string name, Dictionary<string, string> labels, List<EndpointPort> ports) => new()
     {
         ApiVersion = "v1",
         Kind = "Service",
@@ -198,5 +197,5 @@ public sealed class ResourceMapper(AspireManifest manifest, GeneratorOptions opt
         },
     };
 
-    private sealed record ServicePortSpec(string Name, int Port, int TargetPort);
+    private sealed record EndpointPort(string Name, int Port, int TargetPort);
 }
