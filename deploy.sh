@@ -82,11 +82,11 @@ require() {
 
 check_prerequisites() {
   step "checking prerequisites"
-  require git "install git; the image tag is the commit being deployed"
   require kubectl "install kubectl: https://kubernetes.io/docs/tasks/tools/"
   if [ "$delete" = true ]; then
     return
   fi
+  require git "install git; the image tag is the commit being deployed"
   require dotnet "install the .NET 10 SDK: https://dotnet.microsoft.com/download"
   if [ "$use_aspirate" = true ]; then
     require aspirate "install it with: dotnet tool install -g aspirate"

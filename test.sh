@@ -220,7 +220,7 @@ run_probe() {
   local pod
   pod="probe-$(date +%s)-$RANDOM"
   "${kubectl_cmd[@]}" run "$pod" -n "$namespace" --image="$probe_image" --restart=Never --rm -i --quiet \
-    --labels="$labels" --overrides="$(probe_overrides "$pod" "$script")" --pod-running-timeout=2m 2>/dev/null \
+    --labels="$labels" --overrides="$(probe_overrides "$pod" "$script")" --pod-running-timeout=2m </dev/null 2>/dev/null \
     || fail "the probe pod in $namespace ($labels) did not run"
 }
 

@@ -74,11 +74,11 @@ public sealed class ScriptTests
     [Fact]
     public async Task Deploy_names_a_missing_prerequisite_and_fails()
     {
-        // A PATH with only what the script needs before it checks kubectl: bash, dirname and git.
+        // A PATH with only what the script needs before it checks kubectl: bash and dirname.
         var bin = Directory.CreateTempSubdirectory("deploy-path-");
         try
         {
-            foreach (var tool in new[] { "bash", "dirname", "git" })
+            foreach (var tool in new[] { "bash", "dirname" })
             {
                 var found = Requirement.FindOnPath(tool) ?? throw new InvalidOperationException($"{tool} not on PATH");
                 File.CreateSymbolicLink(Path.Combine(bin.FullName, tool), found);
