@@ -1,5 +1,4 @@
 using k8s.Models;
-using TestSupport;
 
 namespace Deployment.Tests;
 
@@ -78,19 +77,5 @@ public sealed class WiringTests
             || i.Spec.Rules.Any(r => r.Http.Paths.Any(p => p.Backend.Service?.Name == "payment-provider")));
         var service = Assert.Single(rendered.OfType<V1Service>(), s => s.Metadata.Name == "payment-provider");
         Assert.Equal("ClusterIP", service.Spec.Type);
-    }
-
-    [Fact]
-    public void Deploy_creates_every_secret_key_the_base_reads()
-    {
-        // The base lists, per resource, the keys of the Secret it references but never generates.
-        foreach (var resource in new[] { "invoice-app", "payment-provider", "postgres" })
-        {
-            var listed = File.ReadAllText(RepositoryRoot.Combine("aspirate-output", resource, "secret-keys.txt"))
-                .Split((char[])['\n', ' ', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries)
-                .Where(line => !line.StartsWith('#'));
-            var script = File.ReadAllText(RepositoryRoot.Combine("deploy.sh"));
-            Assert.All(listed, key => Assert.Contains($"{key}=", script, StringComparison.Ordinal));
-        }
     }
 }
