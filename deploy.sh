@@ -145,8 +145,9 @@ build_images() {
       printf '%s:%s is already built\n' "$repository" "$image_tag"
       continue
     fi
+    # The project names its repository (ContainerRepository) and its non-root user; the tag and the
+    # node's architecture come from here.
     dotnet publish "$ROOT/$project/$project.csproj" -c Release -t:PublishContainer \
-      -p:ContainerRepository="$repository" \
       -p:ContainerImageTag="$image_tag" \
       -p:ContainerRuntimeIdentifier="$runtime_identifier"
   done
