@@ -122,6 +122,9 @@ start_minikube() {
   minikube -p "$profile" addons enable ingress >/dev/null
   # The HorizontalPodAutoscalers read CPU usage from metrics-server.
   minikube -p "$profile" addons enable metrics-server >/dev/null
+  if ! "${kubectl_cmd[@]}" get daemonset calico-node -n kube-system >/dev/null 2>&1; then
+    fail "profile '$profile' runs without Calico, so NetworkPolicies would be ignored; recreate it (minikube delete -p $profile) or use another profile"
+  fi
 }
 
 node_runtime_identifier() {
@@ -287,6 +290,7 @@ apply_rendered() {
 
 wait_for_rollouts() {
   step "waiting for every rollout"
+  "${kubectl_cmd[@]}" rollout status deployment/ingress-nginx-controller -n ingress-nginx --timeout=5m
   "${kubectl_cmd[@]}" rollout status statefulset/postgres -n data --timeout=5m
   "${kubectl_cmd[@]}" rollout status deployment/payment-provider -n payments --timeout=5m
   "${kubectl_cmd[@]}" rollout status deployment/invoice-app -n invoices --timeout=5m
