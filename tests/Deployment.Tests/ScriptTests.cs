@@ -5,6 +5,7 @@ using TestSupport;
 namespace Deployment.Tests;
 
 /// <summary>deploy.sh and test.sh: clean under shellcheck, helpful, and deploy.sh's dry run renders everything with no cluster.</summary>
+[Collection(AppHostProcesses.Name)]
 public sealed class ScriptTests
 {
     private sealed record Run(int ExitCode, string Output, string Error);

@@ -10,6 +10,7 @@ namespace Deployment.Tests;
 /// test.sh against the system as <c>dotnet run --project AppHost</c> runs it (ports chosen now, each service on
 /// a fresh SQLite file): it must pay every invoice and say so, and fail with a message when pointed elsewhere.
 /// </summary>
+[Collection(AppHostProcesses.Name)]
 public sealed class TestScriptAgainstAppHostTests : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
