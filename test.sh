@@ -124,7 +124,7 @@ EOF
 request() {
   local method="$1" path="$2" expected="$3" output="$4" status
   status="$(curl -sS -o "$output" -w '%{http_code}' -X "$method" --max-time 60 "$base_url$path")" \
-    || fail "$method $base_url$path: no answer (is the deployment running and the URL right?)"
+    || fail "$method $base_url$path: no answer (is the deployment running and the URL right? With the docker driver on macOS use minikube tunnel or a port-forward and --base-url)"
   if [ "$status" != "$expected" ]; then
     fail "$method $base_url$path answered $status, expected $expected: $(head -c 500 "$output")"
   fi
