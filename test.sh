@@ -1,0 +1,343 @@
+#!/usr/bin/env bash
+# Proves a running deployment works: every unpaid invoice gets paid and is listed as paid. Against the
+# Minikube cluster it also probes the NetworkPolicy truth table with short-lived pods and asks the API
+# server what each team may do. Exits non-zero with a message on the first failure.
+set -euo pipefail
+
+profile="invoice-payments"
+base_url=""
+cluster_checks=""
+probe_image="busybox:1.37"
+json_tool=""
+work_dir=""
+kubectl_cmd=()
+failures=0
+
+usage() {
+  cat <<'EOF'
+Usage: ./test.sh [options]
+
+Lists the invoices, pays them, and checks that GET /invoices?paid=true lists every invoice.
+Without --base-url it tests the Minikube deployment through its Ingress and also runs the cluster
+checks: the NetworkPolicy truth table (probe pods that meet the restricted Pod Security profile)
+and both teams' RBAC (kubectl auth can-i).
+
+Options:
+  --base-url URL       invoice-app's address, e.g. http://localhost:8081 for `dotnet run --project AppHost`
+                       (default: http://$(minikube ip) of the profile)
+  --profile NAME       Minikube profile / kubectl context (default: invoice-payments)
+  --cluster-checks     run the cluster checks even with --base-url (e.g. behind a port-forward)
+  --no-cluster-checks  only the HTTP checks
+  --probe-image IMAGE  image of the probe pods, needs sh, nc and nslookup (default: busybox:1.37)
+  -h, --help           show this help
+
+Prerequisites: curl, and jq or python3; for the cluster checks kubectl (and minikube without --base-url).
+EOF
+}
+
+fail() {
+  printf 'test.sh: FAILED: %s\n' "$*" >&2
+  exit 1
+}
+
+step() {
+  printf '\n==> %s\n' "$*"
+}
+
+parse_arguments() {
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      -h | --help) usage; exit 0 ;;
+      --base-url)
+        [ $# -ge 2 ] || fail "--base-url needs a URL"
+        base_url="${2%/}"
+        shift
+        ;;
+      --profile)
+        [ $# -ge 2 ] || fail "--profile needs a name"
+        profile="$2"
+        shift
+        ;;
+      --probe-image)
+        [ $# -ge 2 ] || fail "--probe-image needs an image"
+        probe_image="$2"
+        shift
+        ;;
+      --cluster-checks) cluster_checks=true ;;
+      --no-cluster-checks) cluster_checks=false ;;
+      *) fail "unknown option '$1' (see --help)" ;;
+    esac
+    shift
+  done
+  if [ -z "$cluster_checks" ]; then
+    if [ -z "$base_url" ]; then cluster_checks=true; else cluster_checks=false; fi
+  fi
+  kubectl_cmd=(kubectl --context "$profile")
+}
+
+require() {
+  command -v "$1" >/dev/null 2>&1 || fail "'$1' is required but not on PATH: $2"
+}
+
+check_prerequisites() {
+  require curl "install curl"
+  if command -v jq >/dev/null 2>&1; then
+    json_tool=jq
+  elif command -v python3 >/dev/null 2>&1; then
+    json_tool=python3
+  else
+    fail "either 'jq' or 'python3' is required to read the JSON answers"
+  fi
+  if [ "$cluster_checks" = true ]; then
+    require kubectl "install kubectl: https://kubernetes.io/docs/tasks/tools/"
+  fi
+  if [ -z "$base_url" ]; then
+    require minikube "install Minikube, or pass --base-url"
+    base_url="http://$(minikube -p "$profile" ip)" || fail "Minikube profile '$profile' is not running (./deploy.sh starts it)"
+  fi
+  work_dir="$(mktemp -d "${TMPDIR:-/tmp}/test-invoice-payments.XXXXXX")"
+  trap 'rm -rf "$work_dir"' EXIT
+}
+
+# --- JSON, with jq or python3 ---------------------------------------------------------------------
+
+# Prints "id value currency paid|unpaid" per invoice of a JSON array; fails when it is not one.
+invoice_lines() {
+  if [ "$json_tool" = jq ]; then
+    jq -r 'if type == "array" then .[] | "\(.InvoiceId) \(.Value) \(.Currency) \(if .IsPaid == true then "paid" else "unpaid" end)" else error("not an array") end' "$1"
+  else
+    python3 - "$1" <<'EOF'
+import json, sys
+from decimal import Decimal
+invoices = json.load(open(sys.argv[1]), parse_float=Decimal)
+if not isinstance(invoices, list):
+    sys.exit("not an array")
+for i in invoices:
+    print(i["InvoiceId"], i["Value"], i["Currency"], "paid" if i["IsPaid"] is True else "unpaid")
+EOF
+  fi
+}
+
+# --- HTTP ---------------------------------------------------------------------------------------
+
+# request METHOD PATH EXPECTED_STATUS OUTPUT_FILE
+request() {
+  local method="$1" path="$2" expected="$3" output="$4" status
+  status="$(curl -sS -o "$output" -w '%{http_code}' -X "$method" --max-time 60 "$base_url$path")" \
+    || fail "$method $base_url$path: no answer (is the deployment running and the URL right? With the docker driver on macOS use minikube tunnel or a port-forward and --base-url)"
+  if [ "$status" != "$expected" ]; then
+    fail "$method $base_url$path answered $status, expected $expected: $(head -c 500 "$output")"
+  fi
+}
+
+list_invoices() {
+  step "GET $base_url/invoices"
+  request GET /invoices 200 "$work_dir/all.json"
+  invoice_lines "$work_dir/all.json" >"$work_dir/all.txt" || fail "GET /invoices did not answer a JSON array of invoices"
+  [ -s "$work_dir/all.txt" ] || fail "GET /invoices listed no invoices"
+  cat "$work_dir/all.txt"
+}
+
+pay_invoices() {
+  step "POST $base_url/invoices/pay"
+  request POST /invoices/pay 200 "$work_dir/pay.json"
+  cat "$work_dir/pay.json"
+  printf '\n'
+}
+
+check_every_invoice_paid() {
+  step "GET $base_url/invoices?paid=true"
+  request GET '/invoices?paid=true' 200 "$work_dir/paid.json"
+  invoice_lines "$work_dir/paid.json" >"$work_dir/paid.txt" || fail "GET /invoices?paid=true did not answer a JSON array"
+  cat "$work_dir/paid.txt"
+  if grep -qv ' paid$' "$work_dir/paid.txt"; then
+    fail "GET /invoices?paid=true listed an invoice that is not paid"
+  fi
+  local id missing=()
+  while read -r id _; do
+    grep -q "^$id " "$work_dir/paid.txt" || missing+=("$id")
+  done <"$work_dir/all.txt"
+  [ ${#missing[@]} -eq 0 ] || fail "not listed as paid after paying: ${missing[*]}"
+  request GET '/invoices?paid=false' 200 "$work_dir/unpaid.json"
+  invoice_lines "$work_dir/unpaid.json" >"$work_dir/unpaid.txt"
+  [ ! -s "$work_dir/unpaid.txt" ] || fail "still unpaid after paying: $(tr '\n' ';' <"$work_dir/unpaid.txt")"
+  printf 'all %s invoices are paid\n' "$(wc -l <"$work_dir/all.txt" | tr -d ' ')"
+}
+
+check_payment_provider_not_exposed() {
+  step "payment-provider is not reachable at invoice-app's address"
+  request GET /payments 404 "$work_dir/payments.json"
+  printf 'GET %s/payments answers 404\n' "$base_url"
+}
+
+# --- NetworkPolicy truth table ---------------------------------------------------------------------
+
+pod_ip() {
+  local namespace="$1" app="$2" ip
+  ip="$("${kubectl_cmd[@]}" get pods -n "$namespace" -l "app=$app" --field-selector=status.phase=Running \
+    -o jsonpath='{.items[0].status.podIP}' 2>/dev/null || true)"
+  [ -n "$ip" ] || fail "no running $app pod in namespace $namespace to probe"
+  printf '%s' "$ip"
+}
+
+# The probe pod meets the restricted profile itself, never becomes ready (so no Service sends it
+# traffic even when it wears an app's labels), and reports one line per target: "<name> open|closed".
+probe_overrides() {
+  local name="$1" script="$2"
+  cat <<EOF
+{"spec":{"automountServiceAccountToken":false,
+ "securityContext":{"runAsNonRoot":true,"runAsUser":10001,"runAsGroup":10001,"seccompProfile":{"type":"RuntimeDefault"}},
+ "containers":[{"name":"$name","image":"$probe_image","imagePullPolicy":"IfNotPresent",
+  "command":["sh","-c",$(printf '%s' "$script" | json_string)],
+  "readinessProbe":{"exec":{"command":["false"]}},
+  "resources":{"requests":{"cpu":"10m","memory":"16Mi"},"limits":{"cpu":"100m","memory":"32Mi"}},
+  "securityContext":{"allowPrivilegeEscalation":false,"readOnlyRootFilesystem":true,"runAsNonRoot":true,
+   "capabilities":{"drop":["ALL"]},"seccompProfile":{"type":"RuntimeDefault"}}}]}}
+EOF
+}
+
+json_string() {
+  if [ "$json_tool" = jq ]; then
+    jq -Rs .
+  else
+    python3 -c 'import json, sys; print(json.dumps(sys.stdin.read()))'
+  fi
+}
+
+# run_probe NAMESPACE LABELS TARGETS...  where a target is "name=ip:port"; DNS checks are "dns=name".
+run_probe() {
+  local namespace="$1" labels="$2" script="" target name address
+  shift 2
+  for target in "$@"; do
+    name="${target%%=*}"
+    address="${target#*=}"
+    if [ "$name" = dns ]; then
+      script+="if nslookup $address >/dev/null 2>&1; then echo 'dns-udp open'; else echo 'dns-udp closed'; fi; "
+    else
+      script+="if nc -z -w 3 ${address%:*} ${address##*:}; then echo '$name open'; else echo '$name closed'; fi; "
+    fi
+  done
+  local pod
+  pod="probe-$(date +%s)-$RANDOM"
+  "${kubectl_cmd[@]}" run "$pod" -n "$namespace" --image="$probe_image" --restart=Never --rm -i --quiet \
+    --labels="$labels" --overrides="$(probe_overrides "$pod" "$script")" --pod-running-timeout=2m </dev/null 2>/dev/null \
+    || fail "the probe pod in $namespace ($labels) did not run"
+}
+
+expect() {
+  local results="$1" source="$2" name="$3" wanted="$4" actual
+  actual="$(awk -v n="$name" '$1 == n {print $2}' <<<"$results")"
+  if [ "$actual" = "$wanted" ]; then
+    printf '  ok    %-40s -> %-26s %s\n' "$source" "$name" "$( [ "$wanted" = open ] && echo allowed || echo blocked )"
+  else
+    printf '  FAIL  %-40s -> %-26s expected %s, got %s\n' "$source" "$name" "$wanted" "${actual:-no answer}"
+    failures=$((failures + 1))
+  fi
+}
+
+check_network_policies() {
+  step "NetworkPolicy truth table (probe pods, pod IPs resolved first through the API)"
+  local invoice_app payment_provider postgres dns dashboard=""
+  invoice_app="$(pod_ip invoices invoice-app)"
+  payment_provider="$(pod_ip payments payment-provider)"
+  postgres="$(pod_ip data postgres)"
+  dns="$("${kubectl_cmd[@]}" get pods -n kube-system -l k8s-app=kube-dns -o jsonpath='{.items[0].status.podIP}')"
+  if "${kubectl_cmd[@]}" get namespace observability >/dev/null 2>&1; then
+    dashboard="$(pod_ip observability aspire-dashboard)"
+  fi
+  local targets=("payment-provider:8080=$payment_provider:8080" "invoice-app:8080=$invoice_app:8080" "postgres:5432=$postgres:5432")
+  local app_targets=("${targets[@]}" "dns=payment-provider.payments.svc.cluster.local" "dns-tcp=$dns:53")
+  [ -z "$dashboard" ] || app_targets+=("dashboard-otlp:18889=$dashboard:18889")
+  [ -z "$dashboard" ] || targets+=("dashboard-otlp:18889=$dashboard:18889")
+  local results
+
+  results="$(run_probe invoices app=invoice-app "${app_targets[@]}")"
+  expect "$results" "invoice-app pod" payment-provider:8080 open
+  expect "$results" "invoice-app pod" postgres:5432 open
+  expect "$results" "invoice-app pod" dns-udp open
+  expect "$results" "invoice-app pod" dns-tcp open
+  [ -z "$dashboard" ] || expect "$results" "invoice-app pod" dashboard-otlp:18889 open
+
+  results="$(run_probe payments app=payment-provider "${app_targets[@]}")"
+  expect "$results" "payment-provider pod" invoice-app:8080 closed
+  expect "$results" "payment-provider pod" postgres:5432 open
+  expect "$results" "payment-provider pod" dns-udp open
+  expect "$results" "payment-provider pod" dns-tcp open
+  [ -z "$dashboard" ] || expect "$results" "payment-provider pod" dashboard-otlp:18889 open
+
+  results="$(run_probe invoices run=probe "${targets[@]}")"
+  expect "$results" "pod in invoices without the app labels" payment-provider:8080 closed
+  expect "$results" "pod in invoices without the app labels" invoice-app:8080 closed
+  expect "$results" "pod in invoices without the app labels" postgres:5432 closed
+  [ -z "$dashboard" ] || expect "$results" "pod in invoices without the app labels" dashboard-otlp:18889 closed
+
+  results="$(run_probe default run=probe "${targets[@]}")"
+  expect "$results" "pod in another namespace" payment-provider:8080 closed
+  expect "$results" "pod in another namespace" invoice-app:8080 closed
+  expect "$results" "pod in another namespace" postgres:5432 closed
+
+  results="$(run_probe ingress-nginx app.kubernetes.io/name=ingress-nginx,app.kubernetes.io/component=controller "${targets[@]}")"
+  expect "$results" "ingress-nginx controller" payment-provider:8080 closed
+  expect "$results" "ingress-nginx controller" invoice-app:8080 open
+  expect "$results" "ingress-nginx controller" postgres:5432 closed
+
+  [ "$failures" -eq 0 ] || fail "$failures cell(s) of the NetworkPolicy truth table do not hold"
+}
+
+# --- RBAC ----------------------------------------------------------------------------------------
+
+can_i() {
+  local team="$1" expected="$2" namespace="$3"
+  shift 3
+  local scope=(-n "$namespace")
+  [ "$namespace" != "-" ] || scope=()
+  local answer
+  answer="$("${kubectl_cmd[@]}" auth can-i "$@" "${scope[@]}" --as="someone-in-$team" --as-group="$team" 2>/dev/null || true)"
+  if [ "$answer" = "$expected" ]; then
+    printf '  ok    %-20s %-45s in %-14s %s\n' "$team" "$*" "$namespace" "$answer"
+  else
+    printf '  FAIL  %-20s %-45s in %-14s expected %s, got %s\n' "$team" "$*" "$namespace" "$expected" "${answer:-no answer}"
+    failures=$((failures + 1))
+  fi
+}
+
+check_rbac() {
+  step "RBAC (kubectl auth can-i, impersonating a member of each team)"
+  local team own other
+  for team in invoices-developers payments-developers; do
+    own="${team%-developers}"
+    if [ "$own" = invoices ]; then other=payments; else other=invoices; fi
+    can_i "$team" yes "$own" patch deployments
+    can_i "$team" yes "$own" update deployments --subresource=scale
+    can_i "$team" yes "$own" get pods --subresource=log
+    can_i "$team" yes "$own" create configmaps
+    can_i "$team" no "$own" get secrets
+    can_i "$team" no "$own" create pods --subresource=exec
+    can_i "$team" no "$own" create pods --subresource=attach
+    can_i "$team" no "$own" delete networkpolicies
+    can_i "$team" no "$other" get deployments
+    can_i "$team" no "$other" get pods
+    can_i "$team" no data get pods
+    can_i "$team" no data get secrets
+    can_i "$team" no - create namespaces
+    can_i "$team" no - list nodes
+  done
+  can_i payments-developers no payments create ingresses
+  [ "$failures" -eq 0 ] || fail "$failures RBAC answer(s) differ from the table"
+}
+
+main() {
+  parse_arguments "$@"
+  check_prerequisites
+  list_invoices
+  pay_invoices
+  check_every_invoice_paid
+  check_payment_provider_not_exposed
+  if [ "$cluster_checks" = true ]; then
+    check_network_policies
+    check_rbac
+  fi
+  step "PASSED"
+}
+
+main "$@"

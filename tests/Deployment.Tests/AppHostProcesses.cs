@@ -1,0 +1,11 @@
+namespace Deployment.Tests;
+
+/// <summary>
+/// deploy.sh's dry run builds and runs the AppHost while the test.sh tests run its services: one at a time, so a
+/// build never rewrites a service's binaries while another test is running them.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class AppHostProcesses
+{
+    public const string Name = "processes that build or run the AppHost";
+}
