@@ -52,6 +52,26 @@ public sealed partial class DashboardBrowserTests(PaymentSystemWithDashboard sys
         await SaveScreenshotAsync(page, "payment-trace.png");
     }
 
+    [Fact]
+    public async Task The_metrics_page_shows_each_services_payment_instruments_under_its_own_meter()
+    {
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await OpenDashboardAsync(chromium);
+
+        await page.GotoAsync($"/metrics/resource/{PaymentProvider}");
+        await Expect(Instrument(page, "PaymentProvider", "payments.recorded")).ToBeVisibleAsync();
+
+        await page.GotoAsync($"/metrics/resource/{InvoiceApp}");
+        await Expect(Instrument(page, "InvoiceApp", "invoices.paid")).ToBeVisibleAsync();
+        await Instrument(page, "InvoiceApp", "invoices.pay.duration").ClickAsync();
+        await Expect(page.GetByText("Time to pay one invoice, provider call included")).ToBeVisibleAsync();
+        await SaveScreenshotAsync(page, "pay-duration.png");
+    }
+
+    /// <summary>An instrument in the Metrics page's tree, nested under its meter.</summary>
+    private static ILocator Instrument(IPage page, string meter, string instrument) =>
+        page.Locator($"fluent-tree-item[title='{meter}'] > fluent-tree-item[title='{instrument}']");
+
     private async Task<IPage> OpenDashboardAsync(Chromium chromium)
     {
         var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
