@@ -38,13 +38,17 @@ public sealed class TelemetryApi(HttpClient dashboard)
         return [.. ResourceItems(answer, "resourceLogs", "scopeLogs", "logRecords").Select(item => ToLog(item.Resource, item.Item))];
     }
 
-    /// <summary>Asks again until <paramref name="done"/> holds: services export in batches, every second or so.</summary>
-    public static async Task<T> PollAsync<T>(Func<CancellationToken, Task<T>> read, Func<T, bool> done, CancellationToken cancellationToken)
+    /// <summary>
+    /// Asks again until <paramref name="done"/> holds or <paramref name="timeout"/> has passed, then returns the last
+    /// answer for the test to assert on: services export in batches, every second or so.
+    /// </summary>
+    public static async Task<T> PollAsync<T>(Func<CancellationToken, Task<T>> read, Func<T, bool> done, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
             var value = await read(cancellationToken);
-            if (done(value))
+            if (done(value) || waited.Elapsed > timeout)
             {
                 return value;
             }
