@@ -37,6 +37,20 @@ public sealed class PaymentSystemWithDashboard : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        try
+        {
+            await StartAndPayAsync();
+        }
+        catch
+        {
+            // A fixture that fails to start is not disposed by the runner: stop what did start.
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartAndPayAsync()
+    {
         using var timeout = new CancellationTokenSource(StartTimeout);
         var token = timeout.Token;
 
@@ -71,12 +85,16 @@ public sealed class PaymentSystemWithDashboard : IAsyncLifetime
             using var timeout = new CancellationTokenSource(StopTimeout);
             await _app.StopAsync(timeout.Token).WaitAsync(timeout.Token);
             await _app.DisposeAsync();
+            _app = null;
         }
-        Directory.Delete(_dataDirectory, recursive: true);
+        if (Directory.Exists(_dataDirectory))
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
     }
 
     /// <summary>
-    /// The testing builder leaves the dashboard out; these turn it on without tokens, over http, on free ports
+    /// The testing builder leaves the dashboard out (turned back on above); these let it run without login tokens, over http, on free ports
     /// (the AppHost's launch profile names fixed ones, which a developer's own run may hold).
     /// </summary>
     private static string[] DashboardArguments() =>

@@ -32,10 +32,10 @@ public sealed class PaymentTraceTelemetryTests(PaymentSystemWithDashboard system
         Assert.Equal([InvoiceApp, PaymentProvider], trace.Select(span => span.Resource).Distinct().Order());
 
         // pay invoice -> HttpClient POST (invoice-app) -> POST /payments/pay (payment-provider) -> record payment
-        var call = Assert.Single(trace, span => span.ParentSpanId == payInvoice.SpanId && span.Kind == Span.Client);
+        var call = Assert.Single(trace, span => span.ParentSpanId == payInvoice.SpanId && span.Kind == ReceivedSpan.Client);
         Assert.Equal(InvoiceApp, call.Resource);
         var served = Assert.Single(trace, span => span.ParentSpanId == call.SpanId);
-        Assert.Equal((PaymentProvider, Span.Server), (served.Resource, served.Kind));
+        Assert.Equal((PaymentProvider, ReceivedSpan.Server), (served.Resource, served.Kind));
         Assert.Equal("200", served.Tag("http.response.status_code"));
         Assert.Equal("recorded", served.Tag("payment.outcome"));
         var recording = Assert.Single(trace, span => span.ParentSpanId == served.SpanId && span.Name == "record payment");
@@ -47,10 +47,10 @@ public sealed class PaymentTraceTelemetryTests(PaymentSystemWithDashboard system
         Assert.Equal(3, trace.Count(span => span.Name == "record payment"));
     }
 
-    private static bool HoldsThreeWholePayments(IReadOnlyList<Span> spans) =>
+    private static bool HoldsThreeWholePayments(IReadOnlyList<ReceivedSpan> spans) =>
         spans.Count(span => span.Name == "pay invoice") >= 3 &&
-        spans.Count(span => span.Resource == InvoiceApp && span.Kind == Span.Client) >= 3 &&
-        spans.Count(span => span.Resource == PaymentProvider && span.Kind == Span.Server) >= 3 &&
+        spans.Count(span => span.Resource == InvoiceApp && span.Kind == ReceivedSpan.Client) >= 3 &&
+        spans.Count(span => span.Resource == PaymentProvider && span.Kind == ReceivedSpan.Server) >= 3 &&
         spans.Count(span => span.Name == "record payment" && span.Tag("payment.outcome") == "recorded") >= 3;
 
     [Fact]

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace Dashboard.Tests;
 
 /// <summary>One span as the dashboard's telemetry API returns it (OTLP JSON), with the resource that sent it.</summary>
-public sealed record Span(
+public sealed record ReceivedSpan(
     string Resource, string TraceId, string SpanId, string? ParentSpanId, string Name, int Kind,
     IReadOnlyDictionary<string, string> Tags)
 {
@@ -16,7 +16,7 @@ public sealed record Span(
 }
 
 /// <summary>One structured log record from the telemetry API.</summary>
-public sealed record LogRecord(string Resource, string? TraceId, string? SpanId, string Message, IReadOnlyDictionary<string, string> Tags);
+public sealed record ReceivedLog(string Resource, string? TraceId, string? SpanId, string Message, IReadOnlyDictionary<string, string> Tags);
 
 /// <summary>
 /// Reads the dashboard's telemetry HTTP API (<c>/api/telemetry/spans</c>, <c>/logs</c>): what the dashboard received
@@ -26,13 +26,13 @@ public sealed class TelemetryApi(HttpClient dashboard)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
-    public async Task<IReadOnlyList<Span>> SpansAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ReceivedSpan>> SpansAsync(CancellationToken cancellationToken)
     {
         var answer = await dashboard.GetFromJsonAsync<JsonObject>("/api/telemetry/spans?limit=10000", cancellationToken);
         return [.. ResourceItems(answer, "resourceSpans", "scopeSpans", "spans").Select(item => ToSpan(item.Resource, item.Item))];
     }
 
-    public async Task<IReadOnlyList<LogRecord>> LogsAsync(string traceId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ReceivedLog>> LogsAsync(string traceId, CancellationToken cancellationToken)
     {
         var answer = await dashboard.GetFromJsonAsync<JsonObject>($"/api/telemetry/logs?traceId={traceId}&limit=10000", cancellationToken);
         return [.. ResourceItems(answer, "resourceLogs", "scopeLogs", "logRecords").Select(item => ToLog(item.Resource, item.Item))];
@@ -63,7 +63,7 @@ public sealed class TelemetryApi(HttpClient dashboard)
         from item in scope![items]?.AsArray() ?? []
         select (name, item!.AsObject());
 
-    private static Span ToSpan(string resource, JsonObject span) => new(
+    private static ReceivedSpan ToSpan(string resource, JsonObject span) => new(
         resource,
         (string)span["traceId"]!,
         (string)span["spanId"]!,
@@ -72,7 +72,7 @@ public sealed class TelemetryApi(HttpClient dashboard)
         (int)span["kind"]!,
         Attributes(span["attributes"]));
 
-    private static LogRecord ToLog(string resource, JsonObject log) => new(
+    private static ReceivedLog ToLog(string resource, JsonObject log) => new(
         resource,
         NullIfEmpty((string?)log["traceId"]),
         NullIfEmpty((string?)log["spanId"]),
