@@ -9,8 +9,6 @@ namespace Dashboard.Tests;
 [Collection(DashboardCollection.Name)]
 public sealed partial class DashboardBrowserTests(PaymentSystemWithDashboard system)
 {
-    private const float StepTimeoutMs = 30_000;
-
     /// <summary>The demo invoices that the system pays: id, value, currency.</summary>
     private static readonly Dictionary<string, (string Value, string Currency)> DemoInvoices = new()
     {
@@ -23,7 +21,7 @@ public sealed partial class DashboardBrowserTests(PaymentSystemWithDashboard sys
     public async Task The_traces_page_lists_a_payment_trace_across_both_services_and_opens_it()
     {
         await using var chromium = await Chromium.LaunchAsync();
-        var page = await OpenDashboardAsync(chromium);
+        var page = await DashboardPages.OpenAsync(chromium, system.DashboardUrl);
 
         await page.GotoAsync("/traces");
         var trace = page.GetByRole(AriaRole.Row)
@@ -31,7 +29,7 @@ public sealed partial class DashboardBrowserTests(PaymentSystemWithDashboard sys
             .Filter(new() { Has = page.Locator(".trace-service-tag", new() { HasText = InvoiceApp }) })
             .Filter(new() { Has = page.Locator(".trace-service-tag", new() { HasText = PaymentProvider }) });
         await Expect(trace).ToHaveCountAsync(1);
-        await SaveScreenshotAsync(page, "traces-list.png");
+        await DashboardPages.SaveScreenshotAsync(page, "traces-list.png");
 
         await trace.GetByText("invoice-app: POST /invoices/pay").ClickAsync();
         await Expect(page).ToHaveURLAsync(TraceDetailUrl());
@@ -49,49 +47,23 @@ public sealed partial class DashboardBrowserTests(PaymentSystemWithDashboard sys
         Assert.Contains(invoiceId, DemoInvoices.Keys);
         await Expect(SpanTag(page, "invoice.value")).ToHaveTextAsync(DemoInvoices[invoiceId].Value);
         await Expect(SpanTag(page, "invoice.currency")).ToHaveTextAsync(DemoInvoices[invoiceId].Currency);
-        await SaveScreenshotAsync(page, "payment-trace.png");
+        await DashboardPages.SaveScreenshotAsync(page, "payment-trace.png");
     }
 
     [Fact]
     public async Task The_metrics_page_shows_each_services_payment_instruments_under_its_own_meter()
     {
         await using var chromium = await Chromium.LaunchAsync();
-        var page = await OpenDashboardAsync(chromium);
+        var page = await DashboardPages.OpenAsync(chromium, system.DashboardUrl);
 
         await page.GotoAsync($"/metrics/resource/{PaymentProvider}");
-        await Expect(Instrument(page, "PaymentProvider", "payments.recorded")).ToBeVisibleAsync();
+        await Expect(DashboardPages.Instrument(page, "PaymentProvider", "payments.recorded")).ToBeVisibleAsync();
 
         await page.GotoAsync($"/metrics/resource/{InvoiceApp}");
-        await Expect(Instrument(page, "InvoiceApp", "invoices.paid")).ToBeVisibleAsync();
-        await Instrument(page, "InvoiceApp", "invoices.pay.duration").ClickAsync();
+        await Expect(DashboardPages.Instrument(page, "InvoiceApp", "invoices.paid")).ToBeVisibleAsync();
+        await DashboardPages.Instrument(page, "InvoiceApp", "invoices.pay.duration").ClickAsync();
         await Expect(page.GetByText("Time to pay one invoice, provider call included")).ToBeVisibleAsync();
-        await SaveScreenshotAsync(page, "pay-duration.png");
-    }
-
-    /// <summary>An instrument in the Metrics page's tree, nested under its meter.</summary>
-    private static ILocator Instrument(IPage page, string meter, string instrument) =>
-        page.Locator($"fluent-tree-item[title='{meter}'] > fluent-tree-item[title='{instrument}']");
-
-    private async Task<IPage> OpenDashboardAsync(Chromium chromium)
-    {
-        var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            ViewportSize = new ViewportSize { Width = 1600, Height = 900 },
-            BaseURL = system.DashboardUrl.ToString(),
-        });
-        // The banners for this test setup (dashboard without login, no HTTPS development certificate) are not
-        // what a developer's own run shows, and they would cover the screenshots.
-        await context.AddInitScriptAsync("""
-            document.addEventListener('DOMContentLoaded', () => {
-                const style = document.createElement('style');
-                style.textContent = '.messagebar-container { display: none !important; }';
-                document.head.appendChild(style);
-            });
-            """);
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(StepTimeoutMs);
-        SetDefaultExpectTimeout(StepTimeoutMs);
-        return page;
+        await DashboardPages.SaveScreenshotAsync(page, "pay-duration.png");
     }
 
     /// <summary>A span's first cell in the trace detail is labelled "resource: span name".</summary>
@@ -103,13 +75,6 @@ public sealed partial class DashboardBrowserTests(PaymentSystemWithDashboard sys
         page.GetByRole(AriaRole.Row)
             .Filter(new() { Has = page.Locator(".nameColumn").GetByText(key, new() { Exact = true }) })
             .Locator(".valueColumn");
-
-    private static async Task SaveScreenshotAsync(IPage page, string name)
-    {
-        var path = Path.Combine(AppContext.BaseDirectory, "screenshots", name);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path });
-        TestContext.Current.AddAttachment(name, await File.ReadAllBytesAsync(path, TestContext.Current.CancellationToken), "image/png");
-    }
 
     [GeneratedRegex("/traces/detail/[0-9a-f]+")]
     private static partial Regex TraceDetailUrl();

@@ -17,6 +17,7 @@ public sealed class PaymentTraceTelemetryTests(PaymentSystemWithDashboard system
         var cancellationToken = TestContext.Current.CancellationToken;
         var api = new TelemetryApi(system.Dashboard);
 
+        Assert.Equal(HttpStatusCode.OK, system.PayStatus);
         Assert.Equal(["I1", "I2", "I3"], system.PayAnswer["paid"]!.AsArray().Select(invoice => (string)invoice!["InvoiceId"]!));
 
         // Both services export in batches, each on its own clock: wait until every span of the three payments arrived.

@@ -7,10 +7,13 @@ namespace Dashboard.Tests;
 /// <summary>One span as the dashboard's telemetry API returns it (OTLP JSON), with the resource that sent it.</summary>
 public sealed record ReceivedSpan(
     string Resource, string TraceId, string SpanId, string? ParentSpanId, string Name, int Kind,
-    IReadOnlyDictionary<string, string> Tags)
+    IReadOnlyDictionary<string, string> Tags, int StatusCode, string? StatusMessage)
 {
     /// <summary>OTLP's SpanKind numbers.</summary>
     public const int Internal = 1, Server = 2, Client = 3;
+
+    /// <summary>OTLP's StatusCode for a span that failed.</summary>
+    public const int Error = 2;
 
     public string? Tag(string key) => Tags.GetValueOrDefault(key);
 }
@@ -70,7 +73,9 @@ public sealed class TelemetryApi(HttpClient dashboard)
         NullIfEmpty((string?)span["parentSpanId"]),
         (string)span["name"]!,
         (int)span["kind"]!,
-        Attributes(span["attributes"]));
+        Attributes(span["attributes"]),
+        (int?)span["status"]?["code"] ?? 0,
+        NullIfEmpty((string?)span["status"]?["message"]));
 
     private static ReceivedLog ToLog(string resource, JsonObject log) => new(
         resource,
