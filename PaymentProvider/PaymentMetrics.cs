@@ -4,10 +4,12 @@ using PaymentProvider.Model;
 
 namespace PaymentProvider;
 
-/// <summary>The provider's own meter, named after the service so that ServiceDefaults exports it.</summary>
+/// <summary>The provider's own activity source and meter, both named after the service so that ServiceDefaults exports them.</summary>
 public sealed class PaymentMetrics
 {
     public const string Name = "PaymentProvider";
+
+    public static readonly ActivitySource ActivitySource = new(Name);
 
     private readonly Counter<long> _recorded;
     private readonly Counter<long> _replayed;
@@ -21,6 +23,16 @@ public sealed class PaymentMetrics
         _conflicts = meter.CreateCounter<long>("payments.conflicts", "{payment}", "Requests reusing a payment id with another value or currency");
     }
 
+    /// <summary>The "record payment" span around the store's write; <see cref="Recorded"/> adds its outcome.</summary>
+    public static Activity? StartRecording(PaymentRequestValues payment)
+    {
+        var activity = ActivitySource.StartActivity("record payment");
+        activity?.SetTag("payment.id", payment.Id);
+        activity?.SetTag("payment.value", payment.Value);
+        activity?.SetTag("payment.currency", payment.Currency);
+        return activity;
+    }
+
     public void Recorded(RecordOutcome outcome, PaymentRequestValues payment)
     {
         var currency = new KeyValuePair<string, object?>("payment.currency", payment.Currency);
@@ -30,8 +42,14 @@ public sealed class PaymentMetrics
             case RecordOutcome.Replayed: _replayed.Add(1, currency); break;
             case RecordOutcome.Conflict: _conflicts.Add(1, currency); break;
         }
-        var activity = Activity.Current;
-        activity?.SetTag("payment.id", payment.Id);
-        activity?.SetTag("payment.outcome", outcome.ToString().ToLowerInvariant());
+
+        // The outcome goes on the "record payment" span and on the request's server span above it, so that the
+        // trace list and a filter on the HTTP span both show whether the payment was recorded, replayed or refused.
+        var recording = Activity.Current;
+        foreach (var span in new[] { recording, recording?.Parent })
+        {
+            span?.SetTag("payment.id", payment.Id);
+            span?.SetTag("payment.outcome", outcome.ToString().ToLowerInvariant());
+        }
     }
 }

@@ -11,6 +11,12 @@ public sealed class InvoiceMetrics
 
     public static readonly ActivitySource ActivitySource = new(Name);
 
+    /// <summary>
+    /// Seconds, as OpenTelemetry's own HTTP duration histograms use: the SDK's default buckets (0, 5, 10, 25 ...) suit
+    /// milliseconds and would put every payment in the first one.
+    /// </summary>
+    private static readonly double[] DurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 30];
+
     private readonly Counter<long> _paid;
     private readonly Counter<long> _failed;
     private readonly Histogram<double> _duration;
@@ -20,7 +26,8 @@ public sealed class InvoiceMetrics
         var meter = meterFactory.Create(Name);
         _paid = meter.CreateCounter<long>("invoices.paid", "{invoice}", "Invoices paid");
         _failed = meter.CreateCounter<long>("invoices.payment_failures", "{invoice}", "Invoice payments that failed and left the invoice unpaid");
-        _duration = meter.CreateHistogram<double>("invoices.pay.duration", "s", "Time to pay one invoice, provider call included");
+        _duration = meter.CreateHistogram<double>("invoices.pay.duration", "s", "Time to pay one invoice, provider call included",
+            tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
     }
 
     public void PaymentFinished(Invoice invoice, bool paid, TimeSpan duration)

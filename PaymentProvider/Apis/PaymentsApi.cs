@@ -36,14 +36,23 @@ public static class PaymentsApi
                 {
                     return TypedResults.BadRequest(new ErrorResponse(validation.Error!));
                 }
-                var result = await store.RecordAsync(payment, cancellationToken);
-                metrics.Recorded(result.Outcome, payment);
+                var result = await RecordAsync(payment, store, metrics, cancellationToken);
                 return result.Outcome == RecordOutcome.Conflict
                     ? TypedResults.Conflict(new ErrorResponse($"payment {payment.Id} is already recorded with another value or currency"))
                     : TypedResults.Ok(new PaymentAccepted(payment.Id));
             default:
                 return TypedResults.BadRequest(new ErrorResponse("failed to process payment request parameters"));
         }
+    }
+
+    /// <summary>Records the payment inside its own "record payment" span, which ends carrying the outcome.</summary>
+    private static async Task<RecordResult> RecordAsync(
+        PaymentRequestValues payment, IPaymentStore store, PaymentMetrics metrics, CancellationToken cancellationToken)
+    {
+        using var recording = PaymentMetrics.StartRecording(payment);
+        var result = await store.RecordAsync(payment, cancellationToken);
+        metrics.Recorded(result.Outcome, payment);
+        return result;
     }
 
     public static async Task<Ok<IReadOnlyList<Payment>>> ListAsync(IPaymentStore store, CancellationToken cancellationToken) =>

@@ -1,0 +1,81 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Dashboard.Tests.PaymentSystemWithDashboard;
+using static Microsoft.Playwright.Assertions;
+
+namespace Dashboard.Tests;
+
+/// <summary>What a user sees: the dashboard in a real browser, after the invoices were paid.</summary>
+[Collection(DashboardCollection.Name)]
+public sealed partial class DashboardBrowserTests(PaymentSystemWithDashboard system)
+{
+    /// <summary>The demo invoices that the system pays: id, value, currency.</summary>
+    private static readonly Dictionary<string, (string Value, string Currency)> DemoInvoices = new()
+    {
+        ["I1"] = ("12.15", "EUR"),
+        ["I2"] = ("10.25", "GBP"),
+        ["I3"] = ("66.13", "DKK"),
+    };
+
+    [Fact]
+    public async Task The_traces_page_lists_a_payment_trace_across_both_services_and_opens_it()
+    {
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await DashboardPages.OpenAsync(chromium, system.DashboardUrl);
+
+        await page.GotoAsync("/traces");
+        var trace = page.GetByRole(AriaRole.Row)
+            .Filter(new() { HasText = "invoice-app: POST /invoices/pay" })
+            .Filter(new() { Has = page.Locator(".trace-service-tag", new() { HasText = InvoiceApp }) })
+            .Filter(new() { Has = page.Locator(".trace-service-tag", new() { HasText = PaymentProvider }) });
+        await Expect(trace).ToHaveCountAsync(1);
+        await DashboardPages.SaveScreenshotAsync(page, "traces-list.png");
+
+        await trace.GetByText("invoice-app: POST /invoices/pay").ClickAsync();
+        await Expect(page).ToHaveURLAsync(TraceDetailUrl());
+
+        // Per invoice: pay invoice -> HTTP POST on invoice-app, then POST /payments/pay -> record payment on payment-provider.
+        await Expect(SpanCells(page, "invoice-app: pay invoice")).ToHaveCountAsync(3);
+        await Expect(SpanCells(page, "invoice-app: HTTP POST 200")).ToHaveCountAsync(3);
+        await Expect(SpanCells(page, "payment-provider: POST /payments/pay")).ToHaveCountAsync(3);
+        await Expect(SpanCells(page, "payment-provider: record payment")).ToHaveCountAsync(3);
+
+        // A payment's span carries its invoice and outcome.
+        await SpanCells(page, "invoice-app: pay invoice").First.ClickAsync();
+        await Expect(SpanTag(page, "invoice.outcome")).ToHaveTextAsync("paid");
+        var invoiceId = (await SpanTag(page, "invoice.id").InnerTextAsync()).Trim();
+        Assert.Contains(invoiceId, DemoInvoices.Keys);
+        await Expect(SpanTag(page, "invoice.value")).ToHaveTextAsync(DemoInvoices[invoiceId].Value);
+        await Expect(SpanTag(page, "invoice.currency")).ToHaveTextAsync(DemoInvoices[invoiceId].Currency);
+        await DashboardPages.SaveScreenshotAsync(page, "payment-trace.png");
+    }
+
+    [Fact]
+    public async Task The_metrics_page_shows_each_services_payment_instruments_under_its_own_meter()
+    {
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await DashboardPages.OpenAsync(chromium, system.DashboardUrl);
+
+        await page.GotoAsync($"/metrics/resource/{PaymentProvider}");
+        await Expect(DashboardPages.Instrument(page, "PaymentProvider", "payments.recorded")).ToBeVisibleAsync();
+
+        await page.GotoAsync($"/metrics/resource/{InvoiceApp}");
+        await Expect(DashboardPages.Instrument(page, "InvoiceApp", "invoices.paid")).ToBeVisibleAsync();
+        await DashboardPages.Instrument(page, "InvoiceApp", "invoices.pay.duration").ClickAsync();
+        await Expect(page.GetByText("Time to pay one invoice, provider call included")).ToBeVisibleAsync();
+        await DashboardPages.SaveScreenshotAsync(page, "pay-duration.png");
+    }
+
+    /// <summary>A span's first cell in the trace detail is labelled "resource: span name".</summary>
+    private static ILocator SpanCells(IPage page, string resourceAndSpan) =>
+        page.GetByRole(AriaRole.Gridcell, new() { Name = resourceAndSpan, Exact = true });
+
+    /// <summary>The value of one attribute in the selected span's details.</summary>
+    private static ILocator SpanTag(IPage page, string key) =>
+        page.GetByRole(AriaRole.Row)
+            .Filter(new() { Has = page.Locator(".nameColumn").GetByText(key, new() { Exact = true }) })
+            .Locator(".valueColumn");
+
+    [GeneratedRegex("/traces/detail/[0-9a-f]+")]
+    private static partial Regex TraceDetailUrl();
+}

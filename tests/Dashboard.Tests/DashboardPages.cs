@@ -1,0 +1,44 @@
+using Microsoft.Playwright;
+
+namespace Dashboard.Tests;
+
+/// <summary>Opening the dashboard in Chromium and finding one's way around its pages.</summary>
+public static class DashboardPages
+{
+    /// <summary>Every step (navigation, click, expectation) gives up after this.</summary>
+    private const float StepTimeoutMs = 30_000;
+
+    public static async Task<IPage> OpenAsync(Chromium chromium, Uri dashboardUrl)
+    {
+        var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 1600, Height = 900 },
+            BaseURL = dashboardUrl.ToString(),
+        });
+        // The banners for this test setup (dashboard without login, no HTTPS development certificate) are not
+        // what a developer's own run shows, and they would cover the screenshots.
+        await context.AddInitScriptAsync("""
+            document.addEventListener('DOMContentLoaded', () => {
+                const style = document.createElement('style');
+                style.textContent = '.messagebar-container { display: none !important; }';
+                document.head.appendChild(style);
+            });
+            """);
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(StepTimeoutMs);
+        Assertions.SetDefaultExpectTimeout(StepTimeoutMs);
+        return page;
+    }
+
+    /// <summary>An instrument in the Metrics page's tree, nested under its meter.</summary>
+    public static ILocator Instrument(IPage page, string meter, string instrument) =>
+        page.Locator($"fluent-tree-item[title='{meter}'] > fluent-tree-item[title='{instrument}']");
+
+    /// <summary>Saves what the browser shows under the test's output folder and attaches it to the test's result.</summary>
+    public static async Task SaveScreenshotAsync(IPage page, string name)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "screenshots", name);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path });
+        TestContext.Current.AddAttachment(name, await File.ReadAllBytesAsync(path, TestContext.Current.CancellationToken), "image/png");
+    }
+}

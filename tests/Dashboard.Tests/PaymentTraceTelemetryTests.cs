@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Http.Json;
+using Aspire.Hosting.Testing;
+using static Dashboard.Tests.PaymentSystemWithDashboard;
+
+namespace Dashboard.Tests;
+
+/// <summary>What the dashboard received from the services for real payments, read through its telemetry API.</summary>
+[Collection(DashboardCollection.Name)]
+public sealed class PaymentTraceTelemetryTests(PaymentSystemWithDashboard system)
+{
+    private static readonly TimeSpan TelemetryTimeout = TimeSpan.FromSeconds(45);
+
+    [Fact]
+    public async Task One_trace_holds_the_invoice_payment_and_the_provider_recording_it_parent_to_child()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var api = new TelemetryApi(system.Dashboard);
+
+        Assert.Equal(HttpStatusCode.OK, system.PayStatus);
+        Assert.Equal(["I1", "I2", "I3"], system.PayAnswer["paid"]!.AsArray().Select(invoice => (string)invoice!["InvoiceId"]!));
+
+        // Both services export in batches, each on its own clock: wait until every span of the three payments arrived.
+        var spans = await TelemetryApi.PollAsync(api.SpansAsync, HoldsThreeWholePayments, TelemetryTimeout, cancellationToken);
+
+        var payInvoice = Assert.Single(spans, span => span.Name == "pay invoice" && span.Tag("invoice.id") == "I1");
+        Assert.Equal(InvoiceApp, payInvoice.Resource);
+        Assert.Equal("12.15", payInvoice.Tag("invoice.value"));
+        Assert.Equal("EUR", payInvoice.Tag("invoice.currency"));
+        Assert.Equal("paid", payInvoice.Tag("invoice.outcome"));
+
+        var trace = spans.Where(span => span.TraceId == payInvoice.TraceId).ToList();
+        Assert.Equal([InvoiceApp, PaymentProvider], trace.Select(span => span.Resource).Distinct().Order());
+
+        // pay invoice -> HttpClient POST (invoice-app) -> POST /payments/pay (payment-provider) -> record payment
+        var call = Assert.Single(trace, span => span.ParentSpanId == payInvoice.SpanId && span.Kind == ReceivedSpan.Client);
+        Assert.Equal(InvoiceApp, call.Resource);
+        var served = Assert.Single(trace, span => span.ParentSpanId == call.SpanId);
+        Assert.Equal((PaymentProvider, ReceivedSpan.Server), (served.Resource, served.Kind));
+        Assert.Equal("200", served.Tag("http.response.status_code"));
+        Assert.Equal("recorded", served.Tag("payment.outcome"));
+        var recording = Assert.Single(trace, span => span.ParentSpanId == served.SpanId && span.Name == "record payment");
+        Assert.Equal(("I1", "12.15", "EUR", "recorded"),
+            (recording.Tag("payment.id"), recording.Tag("payment.value"), recording.Tag("payment.currency"), recording.Tag("payment.outcome")));
+
+        // The pay request's trace holds one "pay invoice" span per invoice, each with its own provider call.
+        Assert.Equal(["I1", "I2", "I3"], trace.Where(span => span.Name == "pay invoice").Select(span => span.Tag("invoice.id")).Order());
+        Assert.Equal(3, trace.Count(span => span.Name == "record payment"));
+    }
+
+    private static bool HoldsThreeWholePayments(IReadOnlyList<ReceivedSpan> spans) =>
+        spans.Count(span => span.Name == "pay invoice") >= 3 &&
+        spans.Count(span => span.Resource == InvoiceApp && span.Kind == ReceivedSpan.Client) >= 3 &&
+        spans.Count(span => span.Resource == PaymentProvider && span.Kind == ReceivedSpan.Server) >= 3 &&
+        spans.Count(span => span.Name == "record payment" && span.Tag("payment.outcome") == "recorded") >= 3;
+
+    [Fact]
+    public async Task The_payment_log_carries_the_trace_and_span_of_its_payment()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var api = new TelemetryApi(system.Dashboard);
+
+        var spans = await TelemetryApi.PollAsync(api.SpansAsync,
+            spans => spans.Any(span => span.Name == "pay invoice" && span.Tag("invoice.id") == "I2"),
+            TelemetryTimeout, cancellationToken);
+        var payInvoice = Assert.Single(spans, span => span.Name == "pay invoice" && span.Tag("invoice.id") == "I2");
+
+        var logs = await TelemetryApi.PollAsync(token => api.LogsAsync(payInvoice.TraceId, token),
+            logs => logs.Any(log => log.Message.Contains("I2", StringComparison.Ordinal)),
+            TelemetryTimeout, cancellationToken);
+
+        var paid = Assert.Single(logs, log => log.Message.StartsWith("Invoice I2 paid", StringComparison.Ordinal));
+        Assert.Equal((InvoiceApp, payInvoice.TraceId, payInvoice.SpanId), (paid.Resource, paid.TraceId, paid.SpanId));
+        Assert.Equal(("I2", "10.25", "GBP"), (paid.Tags.GetValueOrDefault("InvoiceId"), paid.Tags.GetValueOrDefault("Value"), paid.Tags.GetValueOrDefault("Currency")));
+    }
+
+    [Fact]
+    public async Task Paying_the_same_payment_again_shows_as_a_replay_on_the_provider()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var api = new TelemetryApi(system.Dashboard);
+
+        using var provider = system.App.CreateHttpClient(PaymentProvider);
+        using var response = await provider.PostAsJsonAsync("/payments/pay", new { id = "I3", value = 66.13m, currency = "DKK" }, cancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var spans = await TelemetryApi.PollAsync(api.SpansAsync,
+            spans => spans.Any(span => span.Name == "record payment" && span.Tag("payment.outcome") == "replayed"),
+            TelemetryTimeout, cancellationToken);
+
+        var replay = Assert.Single(spans, span => span.Name == "record payment" && span.Tag("payment.outcome") == "replayed");
+        Assert.Equal((PaymentProvider, "I3"), (replay.Resource, replay.Tag("payment.id")));
+        Assert.Single(spans, span => span.Name == "record payment" && span.Tag("payment.id") == "I3" && span.Tag("payment.outcome") == "recorded");
+    }
+}
