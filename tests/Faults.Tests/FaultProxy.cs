@@ -14,6 +14,9 @@ namespace Faults.Tests;
 /// <param name="DelayRate">Forwarded, then the answer is held back for <paramref name="Delay"/>, longer than the caller's attempt timeout.</param>
 public sealed record FaultPlan(double FailRate, double DropBeforeRate, double DropAfterRate, double DelayRate, TimeSpan Delay)
 {
+    /// <summary>Added to every forwarded answer after the provider has recorded it: widens the window in which a crash leaves a payment in doubt.</summary>
+    public TimeSpan Latency { get; init; }
+
     public static readonly FaultPlan Healthy = new(0, 0, 0, 0, TimeSpan.Zero);
 }
 
@@ -128,6 +131,10 @@ public sealed class FaultProxy : IAsyncDisposable
             return;
         }
         var answer = await response.Content.ReadAsByteArrayAsync();
+        if (plan.Latency > TimeSpan.Zero)
+        {
+            await Task.Delay(plan.Latency);
+        }
         if (HttpMethods.IsPost(context.Request.Method) && context.Request.Path == "/payments/pay")
         {
             Payments.Enqueue(new ForwardedPayment(ReadId(body.ToArray()), (int)response.StatusCode));

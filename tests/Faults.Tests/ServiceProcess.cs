@@ -16,6 +16,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _killed;
 
     private ServiceProcess(string name, Process process)
     {
@@ -27,7 +28,8 @@ public sealed partial class ServiceProcess : IAsyncDisposable
 
     public Uri Address { get; private set; } = null!;
 
-    public bool HasExited => _process.HasExited;
+    /// <summary>Killed by the test (set before the signal goes out, so a refused connection is never mistaken for a crash) or exited.</summary>
+    public bool HasExited => _killed || _process.HasExited;
 
     /// <summary>The last lines the process wrote, for a failure message.</summary>
     public string RecentOutput => string.Join('\n', _output);
@@ -86,6 +88,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     /// <summary>Ends the process at once, as a crash or an OOM kill would: no graceful shutdown.</summary>
     public async Task KillAsync()
     {
+        _killed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
