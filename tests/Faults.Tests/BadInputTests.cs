@@ -80,6 +80,7 @@ public sealed class BadInputTests
             using var health = await http.GetAsync(new Uri(service.Address, "/health"), token);
             Assert.True(health.IsSuccessStatusCode, $"{service.Name} is not healthy after the bad input:\n{service.RecentOutput}");
             Assert.False(service.HasExited);
+            Assert.True(service.ErrorsLogged.Count == 0, $"{service.Name} logged errors:\n{string.Join("\n", service.ErrorsLogged.Take(10))}\n{service.RecentOutput}");
         }
         Assert.Equal(paymentsBefore, await http.GetStringAsync(new Uri(provider.Address, "/payments"), token));
         Assert.Equal(invoicesBefore, await http.GetStringAsync(new Uri(invoiceApp.Address, "/invoices"), token));

@@ -150,9 +150,14 @@ public sealed class FaultScenarios
         return timeout;
     }
 
-    private static void Report(string scenario, string engine, PaymentSystem system, Audit audit, TimeSpan elapsed, string notes) =>
+    /// <summary>Prints the figures, and fails when a service logged an error: faults must be handled, not crash requests.</summary>
+    private static void Report(string scenario, string engine, PaymentSystem system, Audit audit, TimeSpan elapsed, string notes)
+    {
+        var errors = system.ErrorsLogged;
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"[{scenario} / {engine}] {audit.Invoices} invoices, {system.PayCalls} POST /invoices/pay; proxy: {system.Proxy.Describe()}; " +
             $"crashes survived: {system.CrashesSurvived}; double payments found: {audit.DoublePayments}; invoices lost: {audit.Lost}; " +
-            $"replays absorbed by the provider: {audit.ReplaysAbsorbed}; {notes}; {elapsed.TotalSeconds:F1} s");
+            $"replays absorbed by the provider: {audit.ReplaysAbsorbed}; errors logged by the services: {errors.Count}; {notes}; {elapsed.TotalSeconds:F1} s");
+        Assert.True(errors.Count == 0, $"the services logged errors:\n{string.Join("\n", errors.Take(10))}\n{system.Diagnostics}");
+    }
 }

@@ -63,8 +63,11 @@ public sealed class PaymentSystem : IAsyncDisposable
 
     public static async Task<PaymentSystem> CreateAsync(string engine, int seed, CancellationToken cancellationToken)
     {
+        // The databases first: without PostgreSQL the test is skipped here, before anything needs stopping.
+        var invoices = TestDatabase.Create(engine, "faults_invoices");
+        var payments = TestDatabase.Create(engine, "faults_payments");
         var proxy = await FaultProxy.StartAsync(seed, cancellationToken);
-        return new PaymentSystem(TestDatabase.Create(engine, "faults_invoices"), TestDatabase.Create(engine, "faults_payments"), proxy);
+        return new PaymentSystem(invoices, payments, proxy);
     }
 
     /// <summary>Puts invoices straight into invoice-app's database through its own store, as an import would.</summary>
@@ -122,6 +125,9 @@ public sealed class PaymentSystem : IAsyncDisposable
     public void CountCrashSurvived() => CrashesSurvived++;
 
     /// <summary>One <c>POST /invoices/pay</c>; 200 and 502 are both answers (502: some payments failed this time).</summary>
+    /// <summary>Errors any of the processes logged, killed ones included.</summary>
+    public IReadOnlyList<string> ErrorsLogged => [.. _started.SelectMany(process => process.ErrorsLogged.Select(error => $"{process.Name}: {error}"))];
+
     public string Diagnostics => string.Join("\n", _started.Select(process => $"--- {process.Name} {process.Address}\n{process.RecentOutput}"));
 
     public async Task<int> PayOnceAsync(ServiceProcess app, CancellationToken cancellationToken)

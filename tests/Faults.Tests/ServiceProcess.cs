@@ -17,6 +17,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> _output = new();
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _killed;
+    private readonly ConcurrentQueue<string> _errors = new();
 
     private ServiceProcess(string name, Process process)
     {
@@ -30,6 +31,9 @@ public sealed partial class ServiceProcess : IAsyncDisposable
 
     /// <summary>Killed by the test (set before the signal goes out, so a refused connection is never mistaken for a crash) or exited.</summary>
     public bool HasExited => _killed || _process.HasExited;
+
+    /// <summary>Log entries at level Error or Critical (the console logger's <c>fail:</c> and <c>crit:</c>), except the resilience pipeline's: unhandled exceptions among them.</summary>
+    public IReadOnlyCollection<string> ErrorsLogged => _errors;
 
     /// <summary>The last lines the process wrote, for a failure message.</summary>
     public string RecentOutput => string.Join('\n', _output);
@@ -138,6 +142,12 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             return;
         }
         _output.Enqueue(line);
+        // Polly logs the faults it handles (an attempt timed out, the last retry failed) at Error level: expected here.
+        if ((line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal))
+            && !line.StartsWith("fail: Polly", StringComparison.Ordinal))
+        {
+            _errors.Enqueue(line);
+        }
         while (_output.Count > KeptOutputLines && _output.TryDequeue(out _))
         {
         }
