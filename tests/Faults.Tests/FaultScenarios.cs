@@ -12,6 +12,8 @@ public sealed class FaultScenarios
 {
     private static readonly TimeSpan ScenarioTimeout = TimeSpan.FromSeconds(150);
 
+    private const int FaultsBeforeRecovery = 150;
+
     private static readonly FaultPlan BadWeather = new(FailRate: 0.2, DropBeforeRate: 0.05, DropAfterRate: 0.1, DelayRate: 0.05, Delay: TimeSpan.FromSeconds(1.5));
 
     [Theory]
@@ -28,14 +30,18 @@ public sealed class FaultScenarios
 
         system.Proxy.Plan = BadWeather;
         var paying = system.PayUntilAllPaidAsync(() => app, token);
-        await Task.WhenAny(paying, Task.Delay(TimeSpan.FromSeconds(8), token));
+        // Bad weather for a number of faults rather than a time, so that a slow machine gets as many.
+        while (system.Proxy.FaultsInjected < FaultsBeforeRecovery && !paying.IsCompleted)
+        {
+            await Task.Delay(20, token);
+        }
+        await FailIfFinishedAsync(paying, "the provider recovered");
         var paidInBadWeather = system.ConfirmedPayments;
         system.Proxy.Plan = FaultPlan.Healthy;
         await paying;
 
         var audit = await system.AuditAsync(app, token);
         Report("provider failing, timing out, then recovering", engine, system, audit, clock.Elapsed, $"{paidInBadWeather} confirmed during the faults");
-        Assert.True(system.Proxy.FaultsInjected > 50, $"too few faults to prove anything: {system.Proxy.Describe()}");
         audit.AssertExactlyOnce(system.Diagnostics);
     }
 
