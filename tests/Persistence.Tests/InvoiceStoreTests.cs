@@ -1,0 +1,198 @@
+using InvoiceApp;
+using InvoiceApp.Model;
+using InvoiceApp.Storage;
+
+namespace Persistence.Tests;
+
+/// <summary>The contract of invoice-app's store, on a real SQLite file and a real PostgreSQL database.</summary>
+public sealed class InvoiceStoreTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 26, 10, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task Schema_is_created_on_start_and_starting_again_changes_nothing(string engine)
+    {
+        await using var db = TestDatabase.Create(engine, "invoices");
+        await using var database = db.Open();
+        var store = new SqlInvoiceStore(database);
+
+        await store.InitializeAsync(InvoiceAppServices.DemoInvoices, Token);
+        var claim = await store.TryClaimAsync("I1", Now, Now + Lease, Token);
+        await store.MarkPaidAsync(claim!, Now, Token);
+        await store.InitializeAsync(InvoiceAppServices.DemoInvoices, Token);
+
+        var invoices = await store.ListAsync(null, Token);
+        Assert.Equal(["I1", "I2", "I3"], invoices.Select(invoice => invoice.InvoiceId));
+        Assert.True(invoices[0].IsPaid, "starting again must not reset a paid invoice");
+        Assert.False(await store.AddAsync(new Invoice("I2", 1m, "EUR", false), Token));
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task Many_instances_starting_at_once_create_one_schema_and_seed_once(string engine)
+    {
+        await using var db = TestDatabase.Create(engine, "invoices");
+        // Each instance has its own connection pool, as replicas would; for PostgreSQL the database does not exist yet.
+        var instances = Enumerable.Range(0, 8).Select(_ => db.Open()).ToList();
+        try
+        {
+            await Task.WhenAll(instances.Select(database =>
+                Task.Run(() => new SqlInvoiceStore(database).InitializeAsync(InvoiceAppServices.DemoInvoices, Token), Token)));
+
+            var invoices = await new SqlInvoiceStore(instances[0]).ListAsync(null, Token);
+            Assert.Equal(InvoiceAppServices.DemoInvoices, invoices);
+        }
+        finally
+        {
+            foreach (var database in instances)
+            {
+                await database.DisposeAsync();
+            }
+        }
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task Many_parallel_claims_of_one_invoice_have_exactly_one_winner(string engine)
+    {
+        await using var db = TestDatabase.Create(engine, "invoices");
+        var instances = Enumerable.Range(0, 4).Select(_ => db.Open()).ToList();
+        try
+        {
+            var stores = instances.Select(database => new SqlInvoiceStore(database)).ToList();
+            await stores[0].InitializeAsync([], Token);
+            var ids = Enumerable.Range(1, 10).Select(i => $"C{i}").ToList();
+            foreach (var id in ids)
+            {
+                await stores[0].AddAsync(new Invoice(id, 5.55m, "EUR", false), Token);
+            }
+
+            foreach (var id in ids)
+            {
+                var claims = await Task.WhenAll(Enumerable.Range(0, 24).Select(i =>
+                    Task.Run(() => stores[i % stores.Count].TryClaimAsync(id, Now, Now + Lease, Token), Token)));
+                var winners = claims.Where(claim => claim is not null).ToList();
+                Assert.Single(winners);
+                Assert.Equal(1, winners[0]!.Attempt);
+            }
+        }
+        finally
+        {
+            foreach (var database in instances)
+            {
+                await database.DisposeAsync();
+            }
+        }
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task An_expired_lease_lets_another_take_over_and_only_then(string engine)
+    {
+        await using var db = TestDatabase.Create(engine, "invoices");
+        await using var database = db.Open();
+        var store = new SqlInvoiceStore(database);
+        await store.InitializeAsync(InvoiceAppServices.DemoInvoices, Token);
+
+        var first = await store.TryClaimAsync("I1", Now, Now + Lease, Token);
+        Assert.NotNull(first);
+        Assert.Null(await store.TryClaimAsync("I1", Now + Lease / 2, Now + Lease / 2 + Lease, Token));
+        Assert.DoesNotContain("I1", await store.ListClaimableAsync(Now + Lease / 2, includeUnpaid: true, Token));
+
+        var later = Now + Lease + TimeSpan.FromSeconds(1);
+        Assert.Equal(["I1"], await store.ListClaimableAsync(later, includeUnpaid: false, Token));
+        var second = await store.TryClaimAsync("I1", later, later + Lease, Token);
+
+        Assert.NotNull(second);
+        Assert.NotEqual(first.Token, second.Token);
+        Assert.Equal(2, second.Attempt);
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task Release_takes_effect_only_with_the_current_holders_token(string engine)
+    {
+        await using var db = TestDatabase.Create(engine, "invoices");
+        await using var database = db.Open();
+        var store = new SqlInvoiceStore(database);
+        await store.InitializeAsync(InvoiceAppServices.DemoInvoices, Token);
+
+        var expired = await store.TryClaimAsync("I1", Now, Now + Lease, Token);
+        var later = Now + Lease + TimeSpan.FromSeconds(1);
+        var current = await store.TryClaimAsync("I1", later, later + Lease, Token);
+
+        // The first holder comes back after its lease ran out: its release must not free the new holder's claim.
+        await store.ReleaseAsync(expired!, Token);
+        await store.ReleaseAsync(current! with { Token = Guid.NewGuid() }, Token);
+        Assert.Null(await store.TryClaimAsync("I1", later, later + Lease, Token));
+
+        await store.ReleaseAsync(current!, Token);
+        var again = await store.TryClaimAsync("I1", later, later + Lease, Token);
+        Assert.NotNull(again);
+        Assert.Equal(3, again.Attempt);
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task A_paid_invoice_is_never_claimed_again(string engine)
+    {
+        await using var db = TestDatabase.Create(engine, "invoices");
+        await using var database = db.Open();
+        var store = new SqlInvoiceStore(database);
+        await store.InitializeAsync(InvoiceAppServices.DemoInvoices, Token);
+
+        var claim = await store.TryClaimAsync("I2", Now, Now + Lease, Token);
+        await store.MarkPaidAsync(claim!, Now, Token);
+        await store.ReleaseAsync(claim!, Token);
+
+        var muchLater = Now + TimeSpan.FromDays(1);
+        Assert.Null(await store.TryClaimAsync("I2", muchLater, muchLater + Lease, Token));
+        Assert.DoesNotContain("I2", await store.ListClaimableAsync(muchLater, includeUnpaid: true, Token));
+        Assert.Equal(new Invoice("I2", 10.25m, "GBP", true), (await store.ListAsync(true, Token)).Single());
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task List_filters_by_paid(string engine)
+    {
+        await using var db = TestDatabase.Create(engine, "invoices");
+        await using var database = db.Open();
+        var store = new SqlInvoiceStore(database);
+        await store.InitializeAsync(InvoiceAppServices.DemoInvoices, Token);
+        var paying = await store.TryClaimAsync("I1", Now, Now + Lease, Token);
+        await store.MarkPaidAsync((await store.TryClaimAsync("I3", Now, Now + Lease, Token))!, Now, Token);
+
+        Assert.Equal(["I3"], (await store.ListAsync(true, Token)).Select(invoice => invoice.InvoiceId));
+        // An invoice being paid is not paid yet.
+        Assert.Equal(["I1", "I2"], (await store.ListAsync(false, Token)).Select(invoice => invoice.InvoiceId));
+        Assert.Equal(3, (await store.ListAsync(null, Token)).Count);
+        Assert.NotNull(paying);
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task Money_comes_back_exactly_as_stored(string engine)
+    {
+        await using var db = TestDatabase.Create(engine, "invoices");
+        await using var database = db.Open();
+        var store = new SqlInvoiceStore(database);
+        await store.InitializeAsync([], Token);
+        decimal[] values = [12.15m, 999999999.99m, 0.01m, 0.10m, 66.13m];
+        for (var i = 0; i < values.Length; i++)
+        {
+            await store.AddAsync(new Invoice($"M{i}", values[i], "EUR", false), Token);
+        }
+
+        var stored = await store.ListAsync(null, Token);
+
+        Assert.Equal(values, stored.Select(invoice => invoice.Value));
+        Assert.Equal("12.15", stored[0].Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("999999999.99", stored[1].Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var claim = await store.TryClaimAsync("M0", Now, Now + Lease, Token);
+        Assert.Equal(12.15m, claim!.Invoice.Value);
+    }
+}

@@ -1,0 +1,124 @@
+using System.Globalization;
+using PaymentProvider.Model;
+using PaymentProvider.Storage;
+
+namespace Persistence.Tests;
+
+/// <summary>The contract of payment-provider's store, on a real SQLite file and a real PostgreSQL database.</summary>
+public sealed class PaymentStoreTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task Schema_is_created_on_start_and_starting_again_keeps_the_payments(string engine)
+    {
+        await using var db = TestDatabase.Create(engine, "payments");
+        await using var database = db.Open();
+        var store = new SqlPaymentStore(database, TimeProvider.System);
+
+        await store.InitializeAsync(Token);
+        await store.RecordAsync(new PaymentRequestValues("P1", 12.15m, "EUR"), Token);
+        await store.InitializeAsync(Token);
+
+        Assert.Equal("P1", Assert.Single(await store.ListAsync(Token)).Id);
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task Many_instances_starting_at_once_all_succeed(string engine)
+    {
+        await using var db = TestDatabase.Create(engine, "payments");
+        var instances = Enumerable.Range(0, 8).Select(_ => db.Open()).ToList();
+        try
+        {
+            await Task.WhenAll(instances.Select(database =>
+                Task.Run(() => new SqlPaymentStore(database, TimeProvider.System).InitializeAsync(Token), Token)));
+
+            Assert.Empty(await new SqlPaymentStore(instances[^1], TimeProvider.System).ListAsync(Token));
+        }
+        finally
+        {
+            foreach (var database in instances)
+            {
+                await database.DisposeAsync();
+            }
+        }
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task The_same_payment_again_is_a_replay_and_another_value_or_currency_a_conflict(string engine)
+    {
+        await using var db = TestDatabase.Create(engine, "payments");
+        await using var database = db.Open();
+        var store = new SqlPaymentStore(database, TimeProvider.System);
+        await store.InitializeAsync(Token);
+
+        var first = await store.RecordAsync(new PaymentRequestValues("P1", 12.10m, "EUR"), Token);
+        var replay = await store.RecordAsync(new PaymentRequestValues("P1", 12.1m, "EUR"), Token);
+        var otherValue = await store.RecordAsync(new PaymentRequestValues("P1", 12.11m, "EUR"), Token);
+        var otherCurrency = await store.RecordAsync(new PaymentRequestValues("P1", 12.10m, "GBP"), Token);
+
+        Assert.Equal(RecordOutcome.Recorded, first.Outcome);
+        Assert.Equal(RecordOutcome.Replayed, replay.Outcome);
+        Assert.Equal(RecordOutcome.Conflict, otherValue.Outcome);
+        Assert.Equal(RecordOutcome.Conflict, otherCurrency.Outcome);
+        var stored = Assert.Single(await store.ListAsync(Token));
+        Assert.Equal(new PaymentRequestValues("P1", 12.10m, "EUR"), new PaymentRequestValues(stored.Id, stored.Value, stored.Currency));
+        Assert.Equal(first.Payment.RecordedAt, replay.Payment.RecordedAt);
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task Concurrent_payments_of_one_id_are_recorded_once(string engine)
+    {
+        await using var db = TestDatabase.Create(engine, "payments");
+        var instances = Enumerable.Range(0, 4).Select(_ => db.Open()).ToList();
+        try
+        {
+            var stores = instances.Select(database => new SqlPaymentStore(database, TimeProvider.System)).ToList();
+            await stores[0].InitializeAsync(Token);
+
+            for (var round = 0; round < 5; round++)
+            {
+                var request = new PaymentRequestValues($"P{round}", 33.33m, "DKK");
+                var outcomes = await Task.WhenAll(Enumerable.Range(0, 24).Select(i =>
+                    Task.Run(() => stores[i % stores.Count].RecordAsync(request, Token), Token)));
+
+                Assert.Equal(1, outcomes.Count(outcome => outcome.Outcome == RecordOutcome.Recorded));
+                Assert.All(outcomes, outcome => Assert.NotEqual(RecordOutcome.Conflict, outcome.Outcome));
+            }
+            var payments = await stores[0].ListAsync(Token);
+            Assert.Equal(5, payments.Count);
+            Assert.Equal(5, payments.Select(payment => payment.Id).Distinct().Count());
+        }
+        finally
+        {
+            foreach (var database in instances)
+            {
+                await database.DisposeAsync();
+            }
+        }
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task Money_comes_back_exactly_as_recorded(string engine)
+    {
+        await using var db = TestDatabase.Create(engine, "payments");
+        await using var database = db.Open();
+        var store = new SqlPaymentStore(database, TimeProvider.System);
+        await store.InitializeAsync(Token);
+
+        await store.RecordAsync(new PaymentRequestValues("A", 12.15m, "EUR"), Token);
+        await store.RecordAsync(new PaymentRequestValues("B", 999999999.99m, "EUR"), Token);
+        await store.RecordAsync(new PaymentRequestValues("C", 0.01m, "EUR"), Token);
+
+        Assert.Equal("12.15", (await store.FindAsync("A", Token))!.Value.ToString(CultureInfo.InvariantCulture));
+        Assert.Equal("999999999.99", (await store.FindAsync("B", Token))!.Value.ToString(CultureInfo.InvariantCulture));
+        Assert.Equal(0.01m, (await store.FindAsync("C", Token))!.Value);
+        Assert.Null(await store.FindAsync("D", Token));
+        Assert.Equal("EUR", (await store.FindAsync("A", Token))!.Currency);
+    }
+}
