@@ -35,19 +35,29 @@ public sealed partial class InvoicePayer(
         await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxParallelPayments, CancellationToken = cancellationToken },
             async (id, token) =>
             {
-                var now = time.GetUtcNow();
-                if (await store.TryClaimAsync(id, now, now + options.Value.ClaimLease, token) is not { } claim)
+                try
                 {
-                    return; // paid meanwhile, or another request or replica is paying it right now
+                    var now = time.GetUtcNow();
+                    if (await store.TryClaimAsync(id, now, now + options.Value.ClaimLease, token) is not { } claim)
+                    {
+                        return; // paid meanwhile, or another request or replica is paying it right now
+                    }
+                    var outcome = await PayClaimedAsync(claim, token);
+                    if (outcome.IsPaid)
+                    {
+                        paid.Add(claim.Invoice with { IsPaid = true });
+                    }
+                    else
+                    {
+                        failed.Add(new FailedInvoice(id, outcome.Reason!));
+                    }
                 }
-                var outcome = await PayClaimedAsync(claim, token);
-                if (outcome.IsPaid)
+                catch (Exception e) when (!token.IsCancellationRequested)
                 {
-                    paid.Add(claim.Invoice with { IsPaid = true });
-                }
-                else
-                {
-                    failed.Add(new FailedInvoice(id, outcome.Reason!));
+                    // One invoice's fault (its store unreachable, say) must not abort the others in flight. If the
+                    // provider had confirmed, the claim stays until its lease ends and recovery settles it as paid.
+                    LogPaymentIncomplete(e, id);
+                    failed.Add(new FailedInvoice(id, $"invoice-app could not complete the payment: {e.Message}"));
                 }
             });
 
@@ -115,6 +125,9 @@ public sealed partial class InvoicePayer(
 
     [LoggerMessage(LogLevel.Information, "Invoice {InvoiceId} paid: {Value} {Currency} (attempt {Attempt})")]
     private partial void LogPaid(string invoiceId, decimal value, string currency, int attempt);
+
+    [LoggerMessage(LogLevel.Error, "Payment of invoice {InvoiceId} could not be completed; recovery settles it once its claim expires")]
+    private partial void LogPaymentIncomplete(Exception exception, string invoiceId);
 
     [LoggerMessage(LogLevel.Warning, "Invoice {InvoiceId} stays unpaid: {Reason}")]
     private partial void LogPaymentFailed(string invoiceId, string reason);
