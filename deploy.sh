@@ -108,7 +108,7 @@ compute_image_tag() {
 }
 
 make_work_dir() {
-  work_dir="$(mktemp -d "${TMPDIR:-/tmp}/deploy-invoice-payments.XXXXXX")"
+  work_dir="$(mktemp -d)"
   trap 'rm -rf "$work_dir"' EXIT
 }
 

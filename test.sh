@@ -95,7 +95,7 @@ check_prerequisites() {
     require minikube "install Minikube, or pass --base-url"
     base_url="http://$(minikube -p "$profile" ip)" || fail "Minikube profile '$profile' is not running (./deploy.sh starts it)"
   fi
-  work_dir="$(mktemp -d "${TMPDIR:-/tmp}/test-invoice-payments.XXXXXX")"
+  work_dir="$(mktemp -d)"
   trap 'rm -rf "$work_dir"' EXIT
 }
 
