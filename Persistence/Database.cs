@@ -99,10 +99,21 @@ public sealed class SqliteDatabase : Database
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var pragmas = connection.CreateCommand();
-        // WAL lets readers run beside the one writer; a busy timeout makes writers queue, also across processes.
-        pragmas.CommandText = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=30000; PRAGMA synchronous=FULL;";
+        // Per connection: a busy timeout makes writers queue, also across processes; FULL syncs every commit.
+        pragmas.CommandText = "PRAGMA busy_timeout=30000; PRAGMA synchronous=FULL;";
         await pragmas.ExecuteNonQueryAsync(cancellationToken);
         return connection;
+    }
+
+    /// <summary>
+    /// WAL lets readers run beside the one writer. The mode is stored in the file itself, so it is set once here,
+    /// before the schema, not on every connection.
+    /// </summary>
+    public override async Task EnsureCreatedAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var wal = connection.CreateCommand("PRAGMA journal_mode=WAL;");
+        await wal.ExecuteNonQueryAsync(cancellationToken);
     }
 
     protected override Task<DbTransaction> BeginMigrationAsync(DbConnection connection, string lockName, CancellationToken cancellationToken) =>

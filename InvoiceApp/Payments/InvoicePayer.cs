@@ -112,11 +112,9 @@ public sealed partial class InvoicePayer(
                         : ProviderAnswer.Failed($"payment-provider holds payment {invoice.InvoiceId} with another value or currency");
                 }
             }
-            catch (Exception e) when (e is HttpRequestException or Polly.ExecutionRejectedException or TimeoutException or OperationCanceledException
-                                      && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (PaymentProviderClient.IsUnreachable(e, cancellationToken))
             {
-                // Not knowing is no reason to stop: repaying with the same id is safe. HttpClient reports a call
-                // that the resilience pipeline cut off as a TaskCanceledException even though this request goes on.
+                // Not knowing is no reason to stop: repaying with the same id is safe.
                 LogLookupFailed(invoice.InvoiceId, e.Message);
             }
         }

@@ -27,8 +27,7 @@ public sealed class PaymentProviderClient(HttpClient http)
             }
             return ProviderAnswer.Failed($"payment-provider answered {(int)response.StatusCode}{await ReadErrorAsync(response, cancellationToken)}");
         }
-        catch (Exception e) when (e is HttpRequestException or TimeoutException or OperationCanceledException or Polly.ExecutionRejectedException
-                                  && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (IsUnreachable(e, cancellationToken))
         {
             // The payment may or may not have reached the provider: the invoice stays unpaid and the next attempt
             // repays with the same id, which the provider records at most once.
@@ -47,6 +46,15 @@ public sealed class PaymentProviderClient(HttpClient http)
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync(ProviderJsonContext.Default.ProviderPayment, cancellationToken);
     }
+
+    /// <summary>
+    /// The provider could not be reached or did not answer in time: a refused or broken connection, or a call the
+    /// resilience pipeline cut off (HttpClient reports that as a cancellation even though the caller goes on).
+    /// Only the caller's own cancellation is not such a fault.
+    /// </summary>
+    public static bool IsUnreachable(Exception exception, CancellationToken cancellationToken) =>
+        exception is HttpRequestException or TimeoutException or OperationCanceledException or Polly.ExecutionRejectedException
+        && !cancellationToken.IsCancellationRequested;
 
     private static async Task<string> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
