@@ -1,3 +1,0 @@
-using AspirateGenerator;
-
-return GeneratorCommand.Run(args, Console.Out, Console.Error);
