@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Deploys invoice-app and payment-provider (and their PostgreSQL) to Minikube:
-# AppHost manifest -> Aspirate-layout base -> kustomize overlay (deploy/) -> cluster.
+# AppHost manifest -> aspirate generate (the base) -> kustomize overlay (deploy/) -> cluster.
 # Running it again with nothing changed changes nothing.
 set -euo pipefail
 
@@ -10,11 +10,12 @@ readonly POSTGRES_HOST="postgres.data.svc.cluster.local"
 
 profile="invoice-payments"
 dry_run=false
-use_aspirate=false
 delete=false
 with_dashboard=false
 output_dir=""
 work_dir=""
+secrets_file=""
+generate_options=()
 image_tag=""
 kubectl_cmd=()
 
@@ -22,21 +23,23 @@ usage() {
   cat <<'EOF'
 Usage: ./deploy.sh [options] [profile]
 
-Builds both services into Minikube's Docker, renders the kustomize overlay over the Aspirate-layout
-base generated from the AppHost, applies it, creates the database Secrets once, waits for every
-rollout and prints the URL to use.
+Builds both services into Minikube's Docker, generates the Kubernetes base from the AppHost with
+Aspirate (aspirate generate), renders the kustomize overlay over it, creates the database Secrets once,
+applies, waits for every rollout and prints the URL to use.
 
 Options:
   --profile NAME     Minikube profile to use or create (default: invoice-payments; also positional)
-  --dry-run          no cluster, no Docker: generate, render and validate, then write the YAML
-  --output DIR       with --dry-run: where to write rendered.yaml (default: out/deploy-dry-run)
-  --aspirate         generate the base with the real `aspirate` tool instead of tools/AspirateGenerator
+  --dry-run          no cluster, no Docker: generate, render and validate, then write rendered.yaml and
+                     secrets.yaml (the Secrets a real run creates, with passwords made for the dry run)
+  --output DIR       with --dry-run: where to write them (default: out/deploy-dry-run)
+  --no-build         publish the AppHost's manifest from its current Debug build (CI, tests)
   --with-dashboard   also deploy the Aspire dashboard (namespace observability, port-forward only)
   --delete           remove everything this script deployed (the namespaces and their volumes)
   -h, --help         show this help
 
-Prerequisites: dotnet (SDK 10), kubectl; for a real deployment also docker and minikube;
-with --aspirate also aspirate (dotnet tool install -g aspirate).
+Prerequisites: dotnet (SDK 10), kubectl, git; for a real deployment also docker and minikube.
+Aspirate 9.1.0 comes from the repository's tool manifest (dotnet tool restore); set ASPIRATE to use
+another aspirate executable.
 EOF
 }
 
@@ -54,9 +57,9 @@ parse_arguments() {
     case "$1" in
       -h | --help) usage; exit 0 ;;
       --dry-run) dry_run=true ;;
-      --aspirate) use_aspirate=true ;;
       --delete) delete=true ;;
       --with-dashboard) with_dashboard=true ;;
+      --no-build) generate_options+=(--no-build) ;;
       --profile)
         [ $# -ge 2 ] || fail "--profile needs a name"
         profile="$2"
@@ -88,8 +91,8 @@ check_prerequisites() {
   fi
   require git "install git; the image tag is the commit being deployed"
   require dotnet "install the .NET 10 SDK: https://dotnet.microsoft.com/download"
-  if [ "$use_aspirate" = true ]; then
-    require aspirate "install it with: dotnet tool install -g aspirate"
+  if [ -n "${ASPIRATE:-}" ]; then
+    require "$ASPIRATE" "ASPIRATE must name an aspirate executable (or unset it to use dotnet tool restore)"
   fi
   if [ "$dry_run" = false ]; then
     require docker "install Docker: https://docs.docker.com/get-docker/"
@@ -163,24 +166,11 @@ resource_name() {
   esac
 }
 
-publish_manifest() {
-  step "publishing the AppHost's Aspire manifest"
-  dotnet run --project "$ROOT/AppHost" -- --publisher manifest --output-path "$work_dir/manifest.json" >"$work_dir/manifest.log" 2>&1 \
-    || { cat "$work_dir/manifest.log" >&2; fail "the AppHost could not publish its manifest"; }
-}
-
 generate_base() {
-  if [ "$use_aspirate" = true ]; then
-    step "generating the base with aspirate"
-    aspirate generate --non-interactive --skip-build --disable-secrets \
-      --output-format kustomize --image-pull-policy IfNotPresent \
-      -m "$work_dir/manifest.json" --output-path "$work_dir/aspirate-output"
-  else
-    step "generating the base with tools/AspirateGenerator"
-    dotnet run --project "$ROOT/tools/AspirateGenerator" -- \
-      --manifest "$work_dir/manifest.json" --output "$work_dir/aspirate-output" \
-      --image-pull-policy IfNotPresent --image-tag "$image_tag"
-  fi
+  step "generating the base with aspirate generate (tools/regenerate-aspirate-output.sh)"
+  # The same script that writes the committed aspirate-output/, into the work folder: the base deployed is
+  # what Aspirate makes of the current AppHost, and it is deterministic, so a second run renders the same.
+  "$ROOT/tools/regenerate-aspirate-output.sh" --output "$work_dir/aspirate-output" "${generate_options[@]}"
 }
 
 render_overlay() {
@@ -232,8 +222,33 @@ write_dry_run_output() {
   cp "$work_dir/rendered.yaml" "$target/rendered.yaml"
   printf '%s\n' "$image_tag" >"$target/image-tag"
   step "dry run: nothing applied"
+  cp "$secrets_file" "$target/secrets.yaml"
   printf 'rendered YAML: %s/rendered.yaml\n' "$target"
-  printf 'a real run would also create (once) the Secrets data/postgres-secrets, invoices/invoice-app-secrets and payments/payment-provider-secrets\n'
+  printf 'the Secrets a real run creates once (passwords made for this dry run, used nowhere): %s/secrets.yaml\n' "$target"
+}
+
+offline_kubectl() {
+  # What ensure_secrets asks of the cluster, answered without one: no Secret exists yet, and what it would
+  # apply is collected in a file. Everything else (create --dry-run=client, label --local) is kubectl's own.
+  case "$1" in
+    get) return 1 ;;
+    apply)
+      printf -- '---\n' >>"$secrets_file"
+      cat >>"$secrets_file"
+      ;;
+    *) kubectl "$@" ;;
+  esac
+}
+
+build_secrets_offline() {
+  step "dry run: building the Secrets a real run creates, without a cluster"
+  # The real ensure_secrets, so the test of the dry run checks the Secrets a deployment would get.
+  secrets_file="$work_dir/secrets.yaml"
+  : >"$secrets_file"
+  local saved=("${kubectl_cmd[@]}")
+  kubectl_cmd=(offline_kubectl)
+  ensure_secrets >/dev/null
+  kubectl_cmd=("${saved[@]}")
 }
 
 apply_namespaces() {
@@ -337,11 +352,11 @@ main() {
     start_minikube
     build_images
   fi
-  publish_manifest
   generate_base
   render_overlay
   validate_rendered
   if [ "$dry_run" = true ]; then
+    build_secrets_offline
     write_dry_run_output
     return
   fi
