@@ -343,14 +343,7 @@ public sealed class ChecklistTests
         Assert.Empty(rendered.OfType<V1Secret>());
     }
 
-    private static bool LooksSecret(string name, string? value) =>
-        (value is { Length: > 0 } && (name.Contains("PASSWORD", StringComparison.OrdinalIgnoreCase)
-            || name.Contains("SECRET", StringComparison.OrdinalIgnoreCase)
-            || name.Contains("TOKEN", StringComparison.OrdinalIgnoreCase)
-            || name.EndsWith("_URI", StringComparison.OrdinalIgnoreCase)
-            || name.StartsWith("ConnectionStrings__", StringComparison.OrdinalIgnoreCase)))
-        || (value?.Contains("password=", StringComparison.OrdinalIgnoreCase) ?? false)
-        || System.Text.RegularExpressions.Regex.IsMatch(value ?? "", "://[^/@:]+:[^/@]+@");
+    private static bool LooksSecret(string name, string? value) => ContainerEnvironment.LooksSecret(name, value);
 
     [Theory, MemberData(nameof(RenderedDeployment.Variants), MemberType = typeof(RenderedDeployment))]
     public void Rbac_is_namespaced_named_and_never_reaches_secrets_exec_or_attach(string variant)

@@ -16,6 +16,9 @@ public sealed class RenderedDeployment
     public const string Default = "overlay";
     public const string WithDashboard = "with-dashboard";
 
+    /// <summary>Aspirate's output alone, before the overlay: what the post-processing must fix.</summary>
+    public const string AspirateBase = "aspirate-output";
+
     public static TheoryData<string> Variants => new(Default, WithDashboard);
 
     private static readonly ConcurrentDictionary<string, Lazy<RenderedDeployment>> Cache = new();
@@ -62,7 +65,7 @@ public sealed class RenderedDeployment
     }
 
     private static RenderedDeployment Render(string kubectl, string variant) =>
-        new(variant, Kustomize(kubectl, RepositoryRoot.Combine("deploy", variant)));
+        new(variant, Kustomize(kubectl, variant == AspirateBase ? RepositoryRoot.Combine(AspirateBase) : RepositoryRoot.Combine("deploy", variant)));
 
     public IEnumerable<T> OfType<T>() => Objects.OfType<T>();
 

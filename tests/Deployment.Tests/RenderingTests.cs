@@ -32,26 +32,4 @@ public sealed class RenderingTests
 
         Assert.ThrowsAny<Exception>(() => KubernetesYaml.LoadAllFromString(misspelt, strict: true));
     }
-
-    [Fact]
-    public void Deploy_creates_every_secret_key_the_base_reads_and_no_configmap_repeats_one()
-    {
-        var rendered = RenderedDeployment.Of(RenderedDeployment.Default);
-        var script = File.ReadAllText(RepositoryRoot.Combine("deploy.sh"));
-        foreach (var (resource, ns) in new[] { ("invoice-app", "invoices"), ("payment-provider", "payments"), ("postgres", "data") })
-        {
-            // The base lists, per resource, the keys of the Secret it references but never generates.
-            var keys = File.ReadAllText(RepositoryRoot.Combine("aspirate-output", resource, "secret-keys.txt"))
-                .Split((char[])['\n', ' ', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries)
-                .Where(line => !line.StartsWith('#'))
-                .ToList();
-            Assert.NotEmpty(keys);
-            var configMap = Assert.Single(rendered.OfType<V1ConfigMap>(), c => c.Metadata.NamespaceProperty == ns && c.Metadata.Name == $"{resource}-env");
-            Assert.All(keys, key =>
-            {
-                Assert.Contains($"{key}=", script, StringComparison.Ordinal);
-                Assert.False(configMap.Data.ContainsKey(key), $"{key} is both in {resource}'s Secret and its ConfigMap");
-            });
-        }
-    }
 }

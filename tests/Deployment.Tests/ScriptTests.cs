@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using k8s.Models;
 using TestSupport;
 
@@ -8,38 +7,14 @@ namespace Deployment.Tests;
 [Collection(AppHostProcesses.Name)]
 public sealed class ScriptTests
 {
-    private sealed record Run(int ExitCode, string Output, string Error);
-
-    private static async Task<Run> RunAsync(string file, IEnumerable<string> arguments, IDictionary<string, string>? environment = null, TimeSpan? timeout = null)
-    {
-        var start = new ProcessStartInfo(file, arguments)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = RepositoryRoot.Path,
-        };
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[key] = value;
-        }
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start");
-        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        try
-        {
-            await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(timeout ?? TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
-        }
-        catch (TimeoutException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        return new Run(process.ExitCode, await output, await error);
-    }
+    private static Task<ProcessRun> RunAsync(string file, IEnumerable<string> arguments, IDictionary<string, string>? environment = null) =>
+        Processes.RunAsync(file, arguments, environment, cancellationToken: TestContext.Current.CancellationToken);
 
     [Theory]
     [InlineData("deploy.sh")]
     [InlineData("test.sh")]
+    [InlineData("tools/regenerate-aspirate-output.sh")]
+    [InlineData(".ci/run")]
     public async Task Script_is_clean_under_shellcheck(string script)
     {
         var shellcheck = Requirement.NeedExecutable("shellcheck", "apt-get install -y shellcheck");
@@ -52,6 +27,7 @@ public sealed class ScriptTests
     [Theory]
     [InlineData("deploy.sh", "--dry-run")]
     [InlineData("test.sh", "--base-url")]
+    [InlineData("tools/regenerate-aspirate-output.sh", "--output")]
     public async Task Script_explains_itself_with_help(string script, string documentedOption)
     {
         var run = await RunAsync("bash", [script, "--help"]);
@@ -64,6 +40,7 @@ public sealed class ScriptTests
     [Theory]
     [InlineData("deploy.sh", "--bogus")]
     [InlineData("test.sh", "--bogus")]
+    [InlineData("tools/regenerate-aspirate-output.sh", "--bogus")]
     public async Task Script_rejects_an_unknown_option(string script, string option)
     {
         var run = await RunAsync("bash", [script, option]);
@@ -96,36 +73,35 @@ public sealed class ScriptTests
         }
     }
 
-    [Theory]
-    [InlineData(RenderedDeployment.Default, new string[0])]
-    [InlineData(RenderedDeployment.WithDashboard, new[] { "--with-dashboard" })]
-    public async Task Deploy_dry_run_renders_the_complete_deployment_with_no_cluster(string variant, string[] options)
+    [Theory, MemberData(nameof(RenderedDeployment.Variants), MemberType = typeof(RenderedDeployment))]
+    public async Task Deploy_dry_run_renders_the_complete_deployment_with_the_real_aspirate_and_no_cluster(string variant)
     {
-        Requirement.NeedExecutable("kubectl", "install kubectl 1.27 or newer");
-        Requirement.NeedExecutable("git", "install git");
-        var output = Directory.CreateTempSubdirectory("deploy-dry-run-");
-        try
-        {
-            var run = await RunAsync("bash", ["deploy.sh", "--dry-run", "--output", output.FullName, .. options], timeout: TimeSpan.FromMinutes(8));
-            Assert.True(run.ExitCode == 0, $"deploy.sh --dry-run failed ({run.ExitCode}):\n{run.Output}\n{run.Error}");
+        var dryRun = await DeployDryRun.OfAsync(variant);
+        var committed = RenderedDeployment.Of(variant);
 
-            var tag = File.ReadAllText(Path.Combine(output.FullName, "image-tag")).Trim();
-            var rendered = RenderedDeployment.Parse(variant, File.ReadAllText(Path.Combine(output.FullName, "rendered.yaml")));
-            var committed = RenderedDeployment.Of(variant);
-
-            Assert.Equal(
-                committed.Objects.Select(o => $"{o.Kind} {o.Metadata.NamespaceProperty}/{o.Metadata.Name}").Order(),
-                rendered.Objects.Select(o => $"{o.Kind} {o.Metadata.NamespaceProperty}/{o.Metadata.Name}").Order());
-            Assert.StartsWith((await RunAsync("git", ["rev-parse", "--short=12", "HEAD"])).Output.Trim(), tag, StringComparison.Ordinal);
-            foreach (var name in new[] { "invoice-app", "payment-provider" })
-            {
-                var container = Assert.Single(Assert.Single(rendered.OfType<V1Deployment>(), d => d.Metadata.Name == name).Spec.Template.Spec.Containers);
-                Assert.Equal($"{name}:{tag}", container.Image);
-            }
-        }
-        finally
+        Assert.Contains("aspirate generate", dryRun.Log, StringComparison.Ordinal);
+        Assert.Equal(
+            committed.Objects.Select(o => $"{o.Kind} {o.Metadata.NamespaceProperty}/{o.Metadata.Name}").Order(),
+            dryRun.Rendered.Objects.Select(o => $"{o.Kind} {o.Metadata.NamespaceProperty}/{o.Metadata.Name}").Order());
+        Assert.StartsWith((await RunAsync("git", ["rev-parse", "--short=12", "HEAD"])).Output.Trim(), dryRun.ImageTag, StringComparison.Ordinal);
+        foreach (var name in new[] { "invoice-app", "payment-provider" })
         {
-            output.Delete(recursive: true);
+            var container = Assert.Single(Assert.Single(dryRun.Rendered.OfType<V1Deployment>(), d => d.Metadata.Name == name).Spec.Template.Spec.Containers);
+            Assert.Equal($"{name}:{dryRun.ImageTag}", container.Image);
         }
+        Assert.Equal(
+            ["data/postgres-secrets", "invoices/invoice-app-secrets", "payments/payment-provider-secrets"],
+            dryRun.Secrets.Select(s => $"{s.Metadata.NamespaceProperty}/{s.Metadata.Name}").Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Deploy_dry_run_a_second_time_renders_exactly_the_same_objects()
+    {
+        // The base is deterministic and the tag is the commit: a second deployment of the same tree changes nothing.
+        var first = await DeployDryRun.OfAsync(RenderedDeployment.Default);
+        var second = await DeployDryRun.RunAsync(RenderedDeployment.Default);
+
+        Assert.Equal(first.ImageTag, second.ImageTag);
+        Assert.Equal(first.Rendered.Yaml, second.Rendered.Yaml);
     }
 }

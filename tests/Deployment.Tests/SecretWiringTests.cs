@@ -1,0 +1,67 @@
+using k8s.Models;
+
+namespace Deployment.Tests;
+
+/// <summary>
+/// The Secrets of a deployment, as <c>deploy.sh --dry-run</c> builds them with its real ensure_secrets (the
+/// connection strings live there, not in the render): every workload reads the Secret it needs, deploy.sh
+/// creates every Secret read, and their addresses and values are as right as the ConfigMaps'.
+/// </summary>
+[Collection(AppHostProcesses.Name)]
+public sealed class SecretWiringTests
+{
+    /// <summary>Secrets a user creates by hand before deploying; documented in docs/kubernetes.md. None today.</summary>
+    private static readonly HashSet<string> UserCreatedSecrets = [];
+
+    [Theory, MemberData(nameof(RenderedDeployment.Variants), MemberType = typeof(RenderedDeployment))]
+    public async Task Every_workload_reads_the_secret_it_needs_and_deploy_creates_every_secret_read(string variant)
+    {
+        var dryRun = await DeployDryRun.OfAsync(variant);
+        var rendered = dryRun.Rendered;
+        var aspirate = RenderedDeployment.Of(RenderedDeployment.AspirateBase);
+
+        Assert.All(rendered.Workloads, workload => Assert.All(workload.Pod.Containers, container =>
+        {
+            var read = ContainerEnvironment.SecretsRead(workload.Pod, container);
+            // A workload needs a Secret when Aspirate gave it a secret value; it must then read one.
+            var baseWorkload = aspirate.Workloads.SingleOrDefault(w => w.Name == workload.Name);
+            var secretInBase = baseWorkload?.Pod.Containers.SelectMany(c => ContainerEnvironment.Of(aspirate, baseWorkload, c))
+                .Where(e => ContainerEnvironment.LooksSecret(e.Key, e.Value)).ToList() ?? [];
+            Assert.True(secretInBase.Count == 0 || read.Count > 0, $"{workload} {container.Name}: Aspirate gives it {string.Join(", ", secretInBase.Select(e => e.Key))} but it reads no Secret");
+            Assert.All(read, name => Assert.True(
+                dryRun.Secrets.Any(s => s.Metadata.NamespaceProperty == workload.Namespace && s.Metadata.Name == name) || UserCreatedSecrets.Contains(name),
+                $"{workload} {container.Name}: reads Secret {workload.Namespace}/{name}, which deploy.sh does not create"));
+
+            // What the process cannot start without: the services' connection strings, PostgreSQL's superuser password.
+            var needed = secretInBase.Select(e => e.Key)
+                .Where(k => k.StartsWith("ConnectionStrings__", StringComparison.Ordinal) || k == "POSTGRES_PASSWORD");
+            var environment = ContainerEnvironment.Of(rendered, workload, container, dryRun.Secrets);
+            Assert.All(needed, key => Assert.Contains(environment, e => e.Key == key && e.Source.StartsWith("Secret ", StringComparison.Ordinal) && e.Value.Length > 0));
+        }));
+        Assert.Contains(rendered.Workloads, w => w.Pod.Containers.Any(c => ContainerEnvironment.SecretsRead(w.Pod, c).Count > 0));
+    }
+
+    [Theory, MemberData(nameof(RenderedDeployment.Variants), MemberType = typeof(RenderedDeployment))]
+    public async Task Every_connection_string_and_address_resolves_from_the_pods_namespace_to_a_service_port(string variant)
+    {
+        var dryRun = await DeployDryRun.OfAsync(variant);
+        var rendered = dryRun.Rendered;
+        var addresses = rendered.Workloads.SelectMany(w => w.Pod.Containers.SelectMany(c =>
+            ContainerEnvironment.Addresses(ContainerEnvironment.Of(rendered, w, c, dryRun.Secrets)).Select(a => (Workload: w, Container: c, Address: a)))).ToList();
+
+        Assert.Contains(addresses, a => a.Address.Entry.Key.StartsWith("ConnectionStrings__", StringComparison.Ordinal) && a.Address.Entry.Source.StartsWith("Secret ", StringComparison.Ordinal));
+        Assert.All(addresses, a => Assert.True(ContainerEnvironment.Resolves(rendered, a.Address, a.Workload.Namespace),
+            $"{a.Workload} {a.Container.Name}: {a.Address.Entry.Source} {a.Address.Entry.Key} -> {a.Address.Host}:{a.Address.Port} is no Service port from namespace {a.Workload.Namespace}"));
+    }
+
+    [Theory, MemberData(nameof(RenderedDeployment.Variants), MemberType = typeof(RenderedDeployment))]
+    public async Task No_secret_deploy_creates_holds_an_unresolved_expression(string variant)
+    {
+        var dryRun = await DeployDryRun.OfAsync(variant);
+
+        Assert.NotEmpty(dryRun.Secrets);
+        Assert.All(dryRun.Secrets, secret => Assert.All(DeployDryRun.Entries(secret), entry =>
+            Assert.False(ContainerEnvironment.HoldsUnresolvedExpression(entry.Value) || entry.Value.Length == 0,
+                $"Secret {secret.Metadata.NamespaceProperty}/{secret.Metadata.Name}: {entry.Key} is empty or unresolved")));
+    }
+}
