@@ -16,6 +16,7 @@ public sealed class DeployDryRun
     public required string Variant { get; init; }
     public required RenderedDeployment Rendered { get; init; }
     public required IReadOnlyList<V1Secret> Secrets { get; init; }
+    public required string SecretsYaml { get; init; }
     public required string ImageTag { get; init; }
     public required string Log { get; init; }
 
@@ -38,11 +39,13 @@ public sealed class DeployDryRun
         {
             throw new InvalidOperationException($"deploy.sh --dry-run failed ({run.ExitCode}):\n{run.Output}\n{run.Error}");
         }
+        var secretsYaml = File.ReadAllText(output.File("secrets.yaml"));
         return new DeployDryRun
         {
             Variant = variant,
             Rendered = RenderedDeployment.Parse(variant, File.ReadAllText(output.File("rendered.yaml"))),
-            Secrets = [.. KubernetesYaml.LoadAllFromString(File.ReadAllText(output.File("secrets.yaml")), strict: true).Cast<V1Secret>()],
+            Secrets = [.. KubernetesYaml.LoadAllFromString(secretsYaml, strict: true).Cast<V1Secret>()],
+            SecretsYaml = secretsYaml,
             ImageTag = File.ReadAllText(output.File("image-tag")).Trim(),
             Log = run.Output,
         };

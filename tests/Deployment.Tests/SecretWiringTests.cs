@@ -20,23 +20,25 @@ public sealed class SecretWiringTests
         var rendered = dryRun.Rendered;
         var aspirate = RenderedDeployment.Of(RenderedDeployment.AspirateBase);
 
-        Assert.All(rendered.Workloads, workload => Assert.All(workload.Pod.Containers, container =>
-        {
-            var read = ContainerEnvironment.SecretsRead(workload.Pod, container);
-            // A workload needs a Secret when Aspirate gave it a secret value; it must then read one.
-            var baseWorkload = aspirate.Workloads.SingleOrDefault(w => w.Name == workload.Name);
-            var secretInBase = baseWorkload?.Pod.Containers.SelectMany(c => ContainerEnvironment.Of(aspirate, baseWorkload, c))
-                .Where(e => ContainerEnvironment.LooksSecret(e.Key, e.Value)).ToList() ?? [];
-            Assert.True(secretInBase.Count == 0 || read.Count > 0, $"{workload} {container.Name}: Aspirate gives it {string.Join(", ", secretInBase.Select(e => e.Key))} but it reads no Secret");
-            Assert.All(read, name => Assert.True(
+        // Every Secret any container reads (Aspirate's, or one the overlay adds) is one deploy.sh creates.
+        Assert.All(rendered.Workloads, workload => Assert.All((workload.Pod.InitContainers ?? []).Concat(workload.Pod.Containers), container =>
+            Assert.All(ContainerEnvironment.SecretsRead(workload.Pod, container), name => Assert.True(
                 dryRun.Secrets.Any(s => s.Metadata.NamespaceProperty == workload.Namespace && s.Metadata.Name == name) || UserCreatedSecrets.Contains(name),
-                $"{workload} {container.Name}: reads Secret {workload.Namespace}/{name}, which deploy.sh does not create"));
+                $"{workload} {container.Name}: reads Secret {workload.Namespace}/{name}, which deploy.sh does not create"))));
 
-            // What the process cannot start without: the services' connection strings, PostgreSQL's superuser password.
-            var needed = secretInBase.Select(e => e.Key)
-                .Where(k => k.StartsWith("ConnectionStrings__", StringComparison.Ordinal) || k == "POSTGRES_PASSWORD");
+        // Aspirate's containers need a Secret where Aspirate gave them a secret value, and get from it what the
+        // process cannot start without: the services' connection strings, PostgreSQL's superuser password.
+        Assert.All(aspirate.Workloads, baseWorkload => Assert.All(baseWorkload.Pod.Containers, baseContainer =>
+        {
+            var workload = rendered.Workload(baseWorkload.Name);
+            var container = Assert.Single(workload.Pod.Containers, c => c.Name == baseContainer.Name);
+            var secretInBase = ContainerEnvironment.Of(aspirate, baseWorkload, baseContainer).Where(e => ContainerEnvironment.LooksSecret(e.Key, e.Value)).ToList();
+            Assert.True(secretInBase.Count == 0 || ContainerEnvironment.SecretsRead(workload.Pod, container).Count > 0,
+                $"{workload} {container.Name}: Aspirate gives it {string.Join(", ", secretInBase.Select(e => e.Key))} but it reads no Secret");
             var environment = ContainerEnvironment.Of(rendered, workload, container, dryRun.Secrets);
-            Assert.All(needed, key => Assert.Contains(environment, e => e.Key == key && e.Source.StartsWith("Secret ", StringComparison.Ordinal) && e.Value.Length > 0));
+            Assert.All(secretInBase.Select(e => e.Key).Where(k => k.StartsWith("ConnectionStrings__", StringComparison.Ordinal) || k == "POSTGRES_PASSWORD"),
+                key => Assert.True(environment.Any(e => e.Key == key && e.Source.StartsWith("Secret ", StringComparison.Ordinal) && e.Value.Length > 0),
+                    $"{workload} {container.Name}: {key} comes from no Secret"));
         }));
         Assert.Contains(rendered.Workloads, w => w.Pod.Containers.Any(c => ContainerEnvironment.SecretsRead(w.Pod, c).Count > 0));
     }
