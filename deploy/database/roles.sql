@@ -26,8 +26,11 @@ SELECT format('CREATE DATABASE %I OWNER %I', :'database', :'role')
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'database') \gexec
 ALTER DATABASE :"database" OWNER TO :"role";
 -- Only the owner (and the superuser) may connect or create temporary tables: PUBLIC, and so every other
--- service's role, cannot even open a session in it.
+-- service's role, cannot even open a session in it; a grant made by hand to another role goes too.
 REVOKE ALL ON DATABASE :"database" FROM PUBLIC;
+SELECT format('REVOKE ALL ON DATABASE %I FROM %I', d.datname, pg_get_userbyid(acl.grantee))
+FROM pg_database d, aclexplode(d.datacl) acl
+WHERE d.datname = :'database' AND acl.grantee NOT IN (0, d.datdba) \gexec
 
 -- Inside the database: tables, sequences and views another role created (the superuser, before this
 -- file existed) become the service's, so its migrations and writes keep working.
