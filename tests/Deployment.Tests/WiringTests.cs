@@ -36,7 +36,7 @@ public sealed class WiringTests
         var postgres = Assert.Single(rendered.OfType<V1StatefulSet>(), s => s.Metadata.Name == "postgres");
         Assert.Equal("data", postgres.Metadata.NamespaceProperty);
         var claim = Assert.Single(postgres.Spec.VolumeClaimTemplates);
-        var container = Assert.Single(postgres.Spec.Template.Spec.Containers);
+        var container = Assert.Single(postgres.Spec.Template.Spec.Containers, c => c.Name == "postgres");
         Assert.Contains(container.VolumeMounts, m => m.Name == claim.Metadata.Name && m.MountPath == "/var/lib/postgresql");
         Assert.Contains(container.EnvFrom, e => e.SecretRef?.Name == "postgres-secrets");
         Assert.DoesNotContain("POSTGRES_PASSWORD", Environment(rendered, "data", "postgres-env").Keys);
