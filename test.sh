@@ -394,6 +394,9 @@ check_rbac() {
     can_i "$team" yes "$own" update deployments --subresource=scale
     can_i "$team" yes "$own" get pods --subresource=log
     can_i "$team" yes "$own" create configmaps
+    # Creating a Deployment is reading the namespace's Secrets (a pod can mount any): accepted in the
+    # team's own namespace only, whose Secrets hold nothing but its own service's credentials.
+    can_i "$team" yes "$own" create deployments
     can_i "$team" no "$own" get secrets
     can_i "$team" no "$own" create pods --subresource=exec
     can_i "$team" no "$own" create pods --subresource=attach
@@ -402,6 +405,9 @@ check_rbac() {
     can_i "$team" no "$other" get pods
     can_i "$team" no data get pods
     can_i "$team" no data get secrets
+    can_i "$team" no data create pods
+    can_i "$team" no data patch statefulsets
+    can_i "$team" no "$other" create deployments
     can_i "$team" no - create namespaces
     can_i "$team" no - list nodes
   done
