@@ -395,15 +395,22 @@ wait_for_rollouts() {
 
 print_url() {
   step "deployed"
-  local driver
+  local driver address=""
   driver="$(minikube -p "$profile" profile list -o json 2>/dev/null | grep -o '"Driver": *"[^"]*"' | head -n 1 | cut -d'"' -f4 || true)"
+  printf 'invoice-app: https://%s/invoices (POST /invoices/pay needs "Authorization: Bearer <key>")\n' "$INGRESS_HOST"
+  printf 'certificate: kubectl --context %s -n invoices get secret invoice-app-tls -o jsonpath="{.data.tls\\.crt}" | base64 -d >invoice-app.crt\n' "$profile"
+  printf 'API key:     kubectl --context %s -n invoices get secret invoice-app-secrets -o jsonpath="{.data.PayApi__ApiKey}" | base64 -d\n' "$profile"
   if [ "$(uname -s)" = Darwin ] && [ "$driver" = docker ]; then
     printf 'The docker driver on macOS does not expose the node IP. Either run, in another terminal:\n'
-    printf '  minikube -p %s tunnel        then use http://127.0.0.1/invoices\n' "$profile"
-    printf 'or:\n  kubectl --context %s -n ingress-nginx port-forward svc/ingress-nginx-controller 8080:80\n' "$profile"
-    printf '  then use http://localhost:8080/invoices (./test.sh --base-url http://localhost:8080)\n'
+    printf '  minikube -p %s tunnel\n' "$profile"
+    printf '  then: curl --cacert invoice-app.crt --resolve %s:443:127.0.0.1 https://%s/invoices\n' "$INGRESS_HOST" "$INGRESS_HOST"
+    printf '  and:  ./test.sh --base-url https://%s --resolve %s:443:127.0.0.1 --cluster-checks\n' "$INGRESS_HOST" "$INGRESS_HOST"
+    printf 'or:\n  kubectl --context %s -n ingress-nginx port-forward svc/ingress-nginx-controller 8443:443\n' "$profile"
+    printf '  then: ./test.sh --base-url https://%s:8443 --resolve %s:8443:127.0.0.1 --cluster-checks\n' "$INGRESS_HOST" "$INGRESS_HOST"
   else
-    printf 'invoice-app: http://%s/invoices\n' "$(minikube -p "$profile" ip)"
+    address="$(minikube -p "$profile" ip)"
+    printf 'The name resolves nowhere by itself: add "%s %s" to /etc/hosts, or\n' "$address" "$INGRESS_HOST"
+    printf '  curl --cacert invoice-app.crt --resolve %s:443:%s https://%s/invoices\n' "$INGRESS_HOST" "$address" "$INGRESS_HOST"
   fi
   if [ "$with_dashboard" = true ]; then
     printf 'dashboard:   kubectl --context %s -n observability port-forward svc/aspire-dashboard 18888:18888\n' "$profile"

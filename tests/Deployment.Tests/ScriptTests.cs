@@ -40,6 +40,7 @@ public sealed class ScriptTests
     [Theory]
     [InlineData("deploy.sh")]
     [InlineData("test.sh")]
+    [InlineData("deploy/database/apply-roles.sh")]
     public async Task Script_is_clean_under_shellcheck(string script)
     {
         var shellcheck = Requirement.NeedExecutable("shellcheck", "apt-get install -y shellcheck");
@@ -52,6 +53,8 @@ public sealed class ScriptTests
     [Theory]
     [InlineData("deploy.sh", "--dry-run")]
     [InlineData("test.sh", "--base-url")]
+    [InlineData("test.sh", "--api-key")]
+    [InlineData("deploy/database/apply-roles.sh", "--every")]
     public async Task Script_explains_itself_with_help(string script, string documentedOption)
     {
         var run = await RunAsync("bash", [script, "--help"]);
@@ -64,6 +67,7 @@ public sealed class ScriptTests
     [Theory]
     [InlineData("deploy.sh", "--bogus")]
     [InlineData("test.sh", "--bogus")]
+    [InlineData("deploy/database/apply-roles.sh", "--bogus")]
     public async Task Script_rejects_an_unknown_option(string script, string option)
     {
         var run = await RunAsync("bash", [script, option]);
@@ -122,10 +126,80 @@ public sealed class ScriptTests
                 var container = Assert.Single(Assert.Single(rendered.OfType<V1Deployment>(), d => d.Metadata.Name == name).Spec.Template.Spec.Containers);
                 Assert.Equal($"{name}:{tag}", container.Image);
             }
+            SecretsAreWhereTheyBelong(rendered, File.ReadAllText(Path.Combine(output.FullName, "secrets.yaml")));
         }
         finally
         {
             output.Delete(recursive: true);
         }
+    }
+
+    /// <summary>
+    /// The Secrets the dry run shows (a real run's, with placeholder values): every Secret a workload reads exists
+    /// with the keys it reads; the superuser's password is in the data namespace only, where no team may run a pod;
+    /// each service logs in as the role the roles container creates, to its own database; the Ingress's certificate
+    /// names its host.
+    /// </summary>
+    private static void SecretsAreWhereTheyBelong(RenderedDeployment rendered, string secretsYaml)
+    {
+        var secrets = RenderedDeployment.Parse("secrets", secretsYaml).OfType<V1Secret>().ToList();
+        string Value(string ns, string name, string key) =>
+            System.Text.Encoding.UTF8.GetString(Assert.Single(secrets, s => s.Metadata.NamespaceProperty == ns && s.Metadata.Name == name).Data[key]);
+
+        Assert.Equal(
+            ["data/postgres-secrets", "invoices/invoice-app-secrets", "invoices/invoice-app-tls", "payments/payment-provider-secrets"],
+            secrets.Select(s => $"{s.Metadata.NamespaceProperty}/{s.Metadata.Name}").Order());
+        foreach (var workload in rendered.Workloads)
+        {
+            foreach (var container in workload.Pod.Containers.Concat(workload.Pod.InitContainers ?? []))
+            {
+                foreach (var name in (container.EnvFrom ?? []).Select(e => e.SecretRef?.Name).OfType<string>())
+                {
+                    Assert.Contains(secrets, s => s.Metadata.NamespaceProperty == workload.Namespace && s.Metadata.Name == name);
+                }
+                foreach (var reference in (container.Env ?? []).Select(e => e.ValueFrom?.SecretKeyRef).OfType<V1SecretKeySelector>())
+                {
+                    Assert.True(secrets.Any(s => s.Metadata.NamespaceProperty == workload.Namespace && s.Metadata.Name == reference.Name && s.Data.ContainsKey(reference.Key)),
+                        $"{workload} {container.Name}: {reference.Name}/{reference.Key} is created by deploy.sh");
+                }
+            }
+        }
+
+        // The superuser's password: only in data, where neither team may read a Secret or run a pod.
+        var superuser = Value("data", "postgres-secrets", "POSTGRES_PASSWORD");
+        Assert.StartsWith("placeholder-", superuser, StringComparison.Ordinal);
+        Assert.All(secrets.Where(s => s.Metadata.NamespaceProperty != "data"), secret => Assert.All(secret.Data,
+            entry => Assert.DoesNotContain(superuser, System.Text.Encoding.UTF8.GetString(entry.Value), StringComparison.Ordinal)));
+        var rbac = new RbacEvaluator(rendered);
+        var teams = new Dictionary<string, string> { ["invoices"] = "invoices-developers", ["payments"] = "payments-developers" };
+        Assert.All(secrets, secret => Assert.All(teams.Values, team => Assert.True(
+            rbac.CanReadSecrets(team, secret.Metadata.NamespaceProperty) == (teams.GetValueOrDefault(secret.Metadata.NamespaceProperty) == team),
+            $"{team} and {secret.Metadata.NamespaceProperty}/{secret.Metadata.Name}")));
+
+        // Each service logs in as the role the roles container makes, with that role's password, to its own database.
+        var rolesArguments = Assert.Single(rendered.Workload("postgres").Pod.Containers, c => c.Name == "roles").Args;
+        foreach (var (ns, secret, database, role, passwordKey) in new[]
+        {
+            ("invoices", "invoice-app-secrets", "invoicesdb", "invoice_app", "INVOICE_APP_PASSWORD"),
+            ("payments", "payment-provider-secrets", "paymentsdb", "payment_provider", "PAYMENT_PROVIDER_PASSWORD"),
+        })
+        {
+            Assert.Contains($"{role}:{database}:{passwordKey}", rolesArguments);
+            var connection = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = Value(ns, secret, $"ConnectionStrings__{database}") };
+            Assert.Equal("postgres.data.svc.cluster.local", connection["Host"]);
+            Assert.Equal(role, connection["Username"]);
+            Assert.Equal(database, connection["Database"]);
+            Assert.Equal(Value("data", "postgres-secrets", passwordKey), connection["Password"]);
+            Assert.NotEqual(superuser, connection["Password"]);
+        }
+        Assert.False(string.IsNullOrEmpty(Value("invoices", "invoice-app-secrets", "PayApi__ApiKey")));
+
+        var tls = Assert.Single(secrets, s => s.Metadata.Name == "invoice-app-tls");
+        Assert.Equal("kubernetes.io/tls", tls.Type);
+        using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(
+            System.Text.Encoding.ASCII.GetString(tls.Data["tls.crt"]), System.Text.Encoding.ASCII.GetString(tls.Data["tls.key"]));
+        var ingress = Assert.Single(rendered.OfType<V1Ingress>());
+        Assert.Equal(tls.Metadata.Name, Assert.Single(ingress.Spec.Tls).SecretName);
+        Assert.True(certificate.MatchesHostname(Assert.Single(ingress.Spec.Rules).Host), $"the certificate names {ingress.Spec.Rules[0].Host}");
     }
 }
