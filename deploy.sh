@@ -454,4 +454,7 @@ main() {
   print_url
 }
 
-main "$@"
+# Sourced (the tests do, to run single steps against a stand-in kubectl), it only defines its functions.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  main "$@"
+fi
