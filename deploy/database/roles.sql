@@ -38,7 +38,7 @@ WHERE d.datname = :'database' AND acl.grantee NOT IN (0, d.datdba) \gexec
 SELECT format('ALTER TABLE %I.%I OWNER TO %I', n.nspname, c.relname, :'role')
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+WHERE c.relkind IN ('r', 'p', 'v', 'S')
   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND n.nspname NOT LIKE 'pg\_toast%'
   AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i'))
