@@ -7,6 +7,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 readonly ROOT
 readonly POSTGRES_HOST="postgres.data.svc.cluster.local"
+# The Ingress's host (deploy/invoices/ingress.yaml) and the name in its self-signed certificate.
+readonly INGRESS_HOST="invoices.minikube.test"
 
 profile="invoice-payments"
 dry_run=false
@@ -14,30 +16,34 @@ delete=false
 with_dashboard=false
 output_dir=""
 work_dir=""
-secrets_file=""
 generate_options=()
 image_tag=""
 kubectl_cmd=()
+superuser_password=""
+invoice_app_password=""
+payment_provider_password=""
+api_key=""
 
 usage() {
   cat <<'EOF'
 Usage: ./deploy.sh [options] [profile]
 
 Builds both services into Minikube's Docker, generates the Kubernetes base from the AppHost with
-Aspirate (aspirate generate), renders the kustomize overlay over it, creates the database Secrets once,
-applies, waits for every rollout and prints the URL to use.
+Aspirate (aspirate generate), renders the kustomize overlay over it, creates the Secrets once (database
+passwords, the API key of POST /invoices/pay, the Ingress's TLS certificate) and keeps them on every
+later run, applies, waits for every rollout and prints the URL to use.
 
 Options:
   --profile NAME     Minikube profile to use or create (default: invoice-payments; also positional)
   --dry-run          no cluster, no Docker: generate, render and validate, then write rendered.yaml and
-                     secrets.yaml (the Secrets a real run creates, with passwords made for the dry run)
+                     secrets.yaml (the Secrets a real run creates, with placeholder values)
   --output DIR       with --dry-run: where to write them (default: out/deploy-dry-run)
   --no-build         publish the AppHost's manifest from its current Debug build (CI, tests)
   --with-dashboard   also deploy the Aspire dashboard (namespace observability, port-forward only)
   --delete           remove everything this script deployed (the namespaces and their volumes)
   -h, --help         show this help
 
-Prerequisites: dotnet (SDK 10), kubectl, git; for a real deployment also docker and minikube.
+Prerequisites: dotnet (SDK 10), kubectl, git, openssl; for a real deployment also docker and minikube.
 Aspirate 9.1.0 comes from the repository's tool manifest (dotnet tool restore); set ASPIRATE to use
 another aspirate executable.
 EOF
@@ -91,6 +97,7 @@ check_prerequisites() {
   fi
   require git "install git; the image tag is the commit being deployed"
   require dotnet "install the .NET 10 SDK: https://dotnet.microsoft.com/download"
+  require openssl "install OpenSSL (or LibreSSL); it makes the Ingress's certificate"
   if [ -n "${ASPIRATE:-}" ]; then
     require "$ASPIRATE" "ASPIRATE must name an aspirate executable (or unset it to use dotnet tool restore)"
   fi
@@ -208,6 +215,8 @@ validate_rendered() {
   for image in invoice-app payment-provider; do
     grep -q "image: $image:$image_tag\$" "$rendered" || fail "$image is not tagged $image_tag in the rendered YAML"
   done
+  grep -q "secretName: invoice-app-tls\$" "$rendered" || fail "the Ingress does not serve TLS with the Secret invoice-app-tls this script creates"
+  grep -q "host: $INGRESS_HOST\$" "$rendered" || fail "the Ingress does not answer for $INGRESS_HOST, the name in its certificate"
   local kind
   for kind in Namespace Deployment StatefulSet Service Ingress NetworkPolicy Role RoleBinding ServiceAccount \
     HorizontalPodAutoscaler PodDisruptionBudget ConfigMap; do
@@ -221,34 +230,10 @@ write_dry_run_output() {
   mkdir -p "$target"
   cp "$work_dir/rendered.yaml" "$target/rendered.yaml"
   printf '%s\n' "$image_tag" >"$target/image-tag"
+  write_secret_manifests >"$target/secrets.yaml"
   step "dry run: nothing applied"
-  cp "$secrets_file" "$target/secrets.yaml"
   printf 'rendered YAML: %s/rendered.yaml\n' "$target"
-  printf 'the Secrets a real run creates once (passwords made for this dry run, used nowhere): %s/secrets.yaml\n' "$target"
-}
-
-offline_kubectl() {
-  # What ensure_secrets asks of the cluster, answered without one: no Secret exists yet, and what it would
-  # apply is collected in a file. Everything else (create --dry-run=client, label --local) is kubectl's own.
-  case "$1" in
-    get) return 1 ;;
-    apply)
-      printf -- '---\n' >>"$secrets_file"
-      cat >>"$secrets_file"
-      ;;
-    *) kubectl "$@" ;;
-  esac
-}
-
-build_secrets_offline() {
-  step "dry run: building the Secrets a real run creates, without a cluster"
-  # The real ensure_secrets, so the test of the dry run checks the Secrets a deployment would get.
-  secrets_file="$work_dir/secrets.yaml"
-  : >"$secrets_file"
-  local saved=("${kubectl_cmd[@]}")
-  kubectl_cmd=(offline_kubectl)
-  ensure_secrets >/dev/null
-  kubectl_cmd=("${saved[@]}")
+  printf 'the Secrets a real run creates once and then keeps, with placeholder values: %s/secrets.yaml\n' "$target"
 }
 
 apply_namespaces() {
@@ -257,42 +242,124 @@ apply_namespaces() {
   "${kubectl_cmd[@]}" apply -f "$work_dir/rendered.yaml" -l pod-security.kubernetes.io/enforce=restricted
 }
 
-apply_secret() {
-  local namespace="$1" name="$2" env_file="$3"
-  "${kubectl_cmd[@]}" create secret generic "$name" -n "$namespace" --from-env-file="$env_file" --dry-run=client -o yaml \
-    | "${kubectl_cmd[@]}" label --local -f - -o yaml \
-      "app.kubernetes.io/name=$name" "app.kubernetes.io/instance=$name" "app.kubernetes.io/part-of=invoice-payments" \
-    | "${kubectl_cmd[@]}" apply -f -
+# Whether a Secret exists; fails when the cluster cannot say, so nothing kept is ever generated again.
+secret_exists() {
+  local found
+  found="$("${kubectl_cmd[@]}" get secret "$2" -n "$1" --ignore-not-found -o name)" \
+    || fail "could not read the Secret $1/$2; nothing is generated while the cluster cannot say what it holds"
+  [ -n "$found" ]
 }
 
-existing_password() {
-  "${kubectl_cmd[@]}" get secret postgres-secrets -n data -o jsonpath='{.data.POSTGRES_PASSWORD}' 2>/dev/null | base64 -d
+# The value a Secret in the cluster holds for one key, or nothing.
+secret_value() {
+  local namespace="$1" name="$2" key="${3//./\\.}"
+  secret_exists "$namespace" "$name" || return 0
+  "${kubectl_cmd[@]}" get secret "$name" -n "$namespace" -o "jsonpath={.data.$key}" | base64 -d
+}
+
+kept_or_new() {
+  local value
+  value="$(secret_value "$@")" || exit 1
+  if [ -z "$value" ]; then
+    # 24 random bytes as 32 letters and digits: nothing needs escaping in a URI or connection string.
+    value="$(head -c 24 /dev/urandom | base64 | tr '+/' 'xy')"
+  fi
+  printf '%s' "$value"
+}
+
+choose_secret_values() {
+  if [ "$dry_run" = true ]; then
+    # Placeholders show where each value goes (the tests read them) without making one.
+    superuser_password="placeholder-postgres-superuser-password"
+    invoice_app_password="placeholder-invoice-app-role-password"
+    payment_provider_password="placeholder-payment-provider-role-password"
+    api_key="placeholder-pay-api-key"
+    return
+  fi
+  # Generated once, then read back from the cluster on every run: a redeploy never rotates a password away
+  # from the data already in the volume, nor the API key away from its callers.
+  superuser_password="$(kept_or_new data postgres-secrets POSTGRES_PASSWORD)"
+  invoice_app_password="$(kept_or_new data postgres-secrets INVOICE_APP_PASSWORD)"
+  payment_provider_password="$(kept_or_new data postgres-secrets PAYMENT_PROVIDER_PASSWORD)"
+  api_key="$(kept_or_new invoices invoice-app-secrets PayApi__ApiKey)"
+}
+
+write_secret_env_files() {
+  local secrets="$work_dir/secrets"
+  (umask 077 && mkdir -p "$secrets")
+  # The superuser's password stays in the data namespace, beside the role passwords the roles container
+  # sets; each service gets only its own role's login, which reaches only its own database.
+  {
+    printf 'POSTGRES_PASSWORD=%s\n' "$superuser_password"
+    printf 'INVOICE_APP_PASSWORD=%s\n' "$invoice_app_password"
+    printf 'PAYMENT_PROVIDER_PASSWORD=%s\n' "$payment_provider_password"
+  } >"$secrets/postgres-secrets"
+  {
+    printf 'ConnectionStrings__invoicesdb=Host=%s;Port=5432;Username=invoice_app;Password=%s;Database=invoicesdb\n' "$POSTGRES_HOST" "$invoice_app_password"
+    printf 'INVOICESDB_PASSWORD=%s\n' "$invoice_app_password"
+    printf 'INVOICESDB_URI=postgresql://invoice_app:%s@%s:5432/invoicesdb\n' "$invoice_app_password" "$POSTGRES_HOST"
+    printf 'PayApi__ApiKey=%s\n' "$api_key"
+  } >"$secrets/invoice-app-secrets"
+  {
+    printf 'ConnectionStrings__paymentsdb=Host=%s;Port=5432;Username=payment_provider;Password=%s;Database=paymentsdb\n' "$POSTGRES_HOST" "$payment_provider_password"
+    printf 'PAYMENTSDB_PASSWORD=%s\n' "$payment_provider_password"
+    printf 'PAYMENTSDB_URI=postgresql://payment_provider:%s@%s:5432/paymentsdb\n' "$payment_provider_password" "$POSTGRES_HOST"
+  } >"$secrets/payment-provider-secrets"
+}
+
+make_certificate() {
+  local secrets="$work_dir/secrets"
+  # A configuration file instead of -addext: the same command works with OpenSSL and macOS's LibreSSL.
+  cat >"$secrets/certificate.cnf" <<EOF
+[req]
+distinguished_name = subject
+prompt = no
+[subject]
+CN = $INGRESS_HOST
+[server]
+subjectAltName = DNS:$INGRESS_HOST
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+EOF
+  openssl req -x509 -newkey rsa:2048 -nodes -days 825 -config "$secrets/certificate.cnf" -extensions server \
+    -keyout "$secrets/tls.key" -out "$secrets/tls.crt" 2>/dev/null || fail "openssl could not make the Ingress's certificate"
+}
+
+# secret_manifest TYPE -n NAMESPACE NAME OPTIONS...: one Secret as labelled YAML, without a cluster.
+secret_manifest() {
+  kubectl create secret "$@" --dry-run=client -o yaml \
+    | kubectl label --local -f - -o yaml \
+      "app.kubernetes.io/name=$4" "app.kubernetes.io/instance=$4" "app.kubernetes.io/part-of=invoice-payments"
+}
+
+write_secret_manifests() {
+  local secrets="$work_dir/secrets"
+  secret_manifest generic -n data postgres-secrets --from-env-file="$secrets/postgres-secrets"
+  printf -- '---\n'
+  secret_manifest generic -n invoices invoice-app-secrets --from-env-file="$secrets/invoice-app-secrets"
+  printf -- '---\n'
+  secret_manifest generic -n payments payment-provider-secrets --from-env-file="$secrets/payment-provider-secrets"
+  if [ -f "$secrets/tls.crt" ]; then
+    printf -- '---\n'
+    secret_manifest tls -n invoices invoice-app-tls --cert="$secrets/tls.crt" --key="$secrets/tls.key"
+  fi
+}
+
+prepare_secrets() {
+  choose_secret_values
+  write_secret_env_files
+  # The certificate is made once; the one in the cluster stays, so whoever trusts it keeps trusting it.
+  if [ "$dry_run" = true ] || ! secret_exists invoices invoice-app-tls; then
+    make_certificate
+  fi
 }
 
 ensure_secrets() {
-  step "creating the database Secrets (the password is generated once and kept)"
-  local password
-  password="$(existing_password || true)"
-  if [ -z "$password" ]; then
-    # 24 random bytes as 32 letters and digits: no character needs escaping in a URI or connection string.
-    password="$(head -c 24 /dev/urandom | base64 | tr '+/' 'xy')"
-  fi
-  local secrets="$work_dir/secrets"
-  (umask 077 && mkdir -p "$secrets")
-  printf 'POSTGRES_PASSWORD=%s\n' "$password" >"$secrets/postgres"
-  {
-    printf 'ConnectionStrings__invoicesdb=Host=%s;Port=5432;Username=postgres;Password=%s;Database=invoicesdb\n' "$POSTGRES_HOST" "$password"
-    printf 'INVOICESDB_PASSWORD=%s\n' "$password"
-    printf 'INVOICESDB_URI=postgresql://postgres:%s@%s:5432/invoicesdb\n' "$password" "$POSTGRES_HOST"
-  } >"$secrets/invoice-app"
-  {
-    printf 'ConnectionStrings__paymentsdb=Host=%s;Port=5432;Username=postgres;Password=%s;Database=paymentsdb\n' "$POSTGRES_HOST" "$password"
-    printf 'PAYMENTSDB_PASSWORD=%s\n' "$password"
-    printf 'PAYMENTSDB_URI=postgresql://postgres:%s@%s:5432/paymentsdb\n' "$password" "$POSTGRES_HOST"
-  } >"$secrets/payment-provider"
-  apply_secret data postgres-secrets "$secrets/postgres"
-  apply_secret invoices invoice-app-secrets "$secrets/invoice-app"
-  apply_secret payments payment-provider-secrets "$secrets/payment-provider"
+  step "creating the Secrets (each value generated once, then kept)"
+  prepare_secrets
+  write_secret_manifests >"$work_dir/secrets.yaml"
+  "${kubectl_cmd[@]}" apply -f "$work_dir/secrets.yaml"
 }
 
 apply_rendered() {
@@ -316,15 +383,22 @@ wait_for_rollouts() {
 
 print_url() {
   step "deployed"
-  local driver
+  local driver address=""
   driver="$(minikube -p "$profile" profile list -o json 2>/dev/null | grep -o '"Driver": *"[^"]*"' | head -n 1 | cut -d'"' -f4 || true)"
+  printf 'invoice-app: https://%s/invoices (POST /invoices/pay needs "Authorization: Bearer <key>")\n' "$INGRESS_HOST"
+  printf 'certificate: kubectl --context %s -n invoices get secret invoice-app-tls -o jsonpath="{.data.tls\\.crt}" | base64 -d >invoice-app.crt\n' "$profile"
+  printf 'API key:     kubectl --context %s -n invoices get secret invoice-app-secrets -o jsonpath="{.data.PayApi__ApiKey}" | base64 -d\n' "$profile"
   if [ "$(uname -s)" = Darwin ] && [ "$driver" = docker ]; then
     printf 'The docker driver on macOS does not expose the node IP. Either run, in another terminal:\n'
-    printf '  minikube -p %s tunnel        then use http://127.0.0.1/invoices\n' "$profile"
-    printf 'or:\n  kubectl --context %s -n ingress-nginx port-forward svc/ingress-nginx-controller 8080:80\n' "$profile"
-    printf '  then use http://localhost:8080/invoices (./test.sh --base-url http://localhost:8080)\n'
+    printf '  minikube -p %s tunnel\n' "$profile"
+    printf '  then: curl --cacert invoice-app.crt --resolve %s:443:127.0.0.1 https://%s/invoices\n' "$INGRESS_HOST" "$INGRESS_HOST"
+    printf '  and:  ./test.sh --base-url https://%s --resolve %s:443:127.0.0.1 --cluster-checks\n' "$INGRESS_HOST" "$INGRESS_HOST"
+    printf 'or:\n  kubectl --context %s -n ingress-nginx port-forward svc/ingress-nginx-controller 8443:443\n' "$profile"
+    printf '  then: ./test.sh --base-url https://%s:8443 --resolve %s:8443:127.0.0.1 --cluster-checks\n' "$INGRESS_HOST" "$INGRESS_HOST"
   else
-    printf 'invoice-app: http://%s/invoices\n' "$(minikube -p "$profile" ip)"
+    address="$(minikube -p "$profile" ip)"
+    printf 'The name resolves nowhere by itself: add "%s %s" to /etc/hosts, or\n' "$address" "$INGRESS_HOST"
+    printf '  curl --cacert invoice-app.crt --resolve %s:443:%s https://%s/invoices\n' "$INGRESS_HOST" "$address" "$INGRESS_HOST"
   fi
   if [ "$with_dashboard" = true ]; then
     printf 'dashboard:   kubectl --context %s -n observability port-forward svc/aspire-dashboard 18888:18888\n' "$profile"
@@ -356,7 +430,7 @@ main() {
   render_overlay
   validate_rendered
   if [ "$dry_run" = true ]; then
-    build_secrets_offline
+    prepare_secrets
     write_dry_run_output
     return
   fi
@@ -367,4 +441,7 @@ main() {
   print_url
 }
 
-main "$@"
+# Sourced (the tests do, to run single steps against a stand-in kubectl), it only defines its functions.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  main "$@"
+fi

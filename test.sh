@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Proves a running deployment works: every unpaid invoice gets paid and is listed as paid. Against the
-# Minikube cluster it also probes the NetworkPolicy truth table with short-lived pods and asks the API
-# server what each team may do. Exits non-zero with a message on the first failure.
+# Minikube cluster it goes through the Ingress over TLS (trusting exactly the certificate deploy.sh made)
+# with the API key from the cluster, and also probes the NetworkPolicy truth table with short-lived pods
+# and asks the API server what each team may do. Exits non-zero with a message on the first failure.
 set -euo pipefail
 
 profile="invoice-payments"
 base_url=""
 cluster_checks=""
+api_key="${API_KEY:-}"
+ca_certificate=""
+resolve=""
+through_ingress=false
+curl_options=()
 probe_image="busybox:1.37"
 json_tool=""
 work_dir=""
@@ -18,13 +24,20 @@ usage() {
 Usage: ./test.sh [options]
 
 Lists the invoices, pays them, and checks that GET /invoices?paid=true lists every invoice.
-Without --base-url it tests the Minikube deployment through its Ingress and also runs the cluster
-checks: the NetworkPolicy truth table (probe pods that meet the restricted Pod Security profile)
-and both teams' RBAC (kubectl auth can-i).
+Without --base-url it tests the Minikube deployment through its Ingress, over https with the host the
+Ingress names (resolved to the Minikube IP, the certificate read from the Secret invoice-app-tls) and
+the API key from the Secret invoice-app-secrets, checks that paying without the key answers 401 and
+plain http redirects to https, and runs the cluster checks: the NetworkPolicy truth table (probe pods
+that meet the restricted Pod Security profile) and both teams' RBAC (kubectl auth can-i).
 
 Options:
   --base-url URL       invoice-app's address, e.g. http://localhost:8081 for `dotnet run --project AppHost`
-                       (default: http://$(minikube ip) of the profile)
+                       (default: https://<the Ingress's host>, resolved to the profile's Minikube IP)
+  --api-key KEY        send "Authorization: Bearer KEY" with POST /invoices/pay (default: $API_KEY; with
+                       the cluster checks, the key in the cluster's Secret; none for a local AppHost)
+  --cacert FILE        trust this certificate for https (default with the cluster checks: the Ingress's)
+  --resolve HOST:PORT:ADDRESS  as curl's --resolve, e.g. invoices.minikube.test:443:127.0.0.1 behind
+                       `minikube tunnel`
   --profile NAME       Minikube profile / kubectl context (default: invoice-payments)
   --cluster-checks     run the cluster checks even with --base-url (e.g. behind a port-forward)
   --no-cluster-checks  only the HTTP checks
@@ -63,6 +76,21 @@ parse_arguments() {
         probe_image="$2"
         shift
         ;;
+      --api-key)
+        [ $# -ge 2 ] || fail "--api-key needs a key"
+        api_key="$2"
+        shift
+        ;;
+      --cacert)
+        [ $# -ge 2 ] || fail "--cacert needs a file"
+        ca_certificate="$2"
+        shift
+        ;;
+      --resolve)
+        [ $# -ge 2 ] || fail "--resolve needs HOST:PORT:ADDRESS"
+        resolve="$2"
+        shift
+        ;;
       --cluster-checks) cluster_checks=true ;;
       --no-cluster-checks) cluster_checks=false ;;
       *) fail "unknown option '$1' (see --help)" ;;
@@ -93,10 +121,45 @@ check_prerequisites() {
   fi
   if [ -z "$base_url" ]; then
     require minikube "install Minikube, or pass --base-url"
-    base_url="http://$(minikube -p "$profile" ip)" || fail "Minikube profile '$profile' is not running (./deploy.sh starts it)"
   fi
   work_dir="$(mktemp -d)"
   trap 'rm -rf "$work_dir"' EXIT
+}
+
+# The Ingress's own host name, resolved to the node's IP: the name its certificate is made for.
+find_ingress() {
+  [ -z "$base_url" ] || return 0
+  local host address
+  host="$("${kubectl_cmd[@]}" get ingress invoice-app -n invoices -o jsonpath='{.spec.rules[0].host}')" \
+    || fail "no Ingress invoice-app in namespace invoices (./deploy.sh deploys it)"
+  address="$(minikube -p "$profile" ip)" || fail "Minikube profile '$profile' is not running (./deploy.sh starts it)"
+  base_url="https://$host"
+  resolve="$host:443:$address"
+  through_ingress=true
+}
+
+# The key and the certificate deploy.sh keeps in the cluster, unless given; read with the cluster checks only.
+read_cluster_credentials() {
+  [ "$cluster_checks" = true ] || return 0
+  if [ -z "$api_key" ]; then
+    api_key="$("${kubectl_cmd[@]}" get secret invoice-app-secrets -n invoices -o jsonpath='{.data.PayApi__ApiKey}' | base64 -d)" \
+      || fail "could not read the API key from the Secret invoices/invoice-app-secrets"
+  fi
+  if [ -z "$ca_certificate" ] && [[ "$base_url" == https://* ]]; then
+    ca_certificate="$work_dir/ingress.crt"
+    "${kubectl_cmd[@]}" get secret invoice-app-tls -n invoices -o jsonpath='{.data.tls\.crt}' | base64 -d >"$ca_certificate" \
+      || fail "could not read the certificate from the Secret invoices/invoice-app-tls"
+  fi
+}
+
+set_curl_options() {
+  curl_options=(-sS --max-time 60)
+  [ -z "$resolve" ] || curl_options+=(--resolve "$resolve")
+  [ -z "$ca_certificate" ] || curl_options+=(--cacert "$ca_certificate")
+  if [ -n "$api_key" ]; then
+    # The key goes to curl in a file, not on its command line where other users could read it.
+    (umask 077 && printf 'Authorization: Bearer %s\n' "$api_key" >"$work_dir/authorization")
+  fi
 }
 
 # --- JSON, with jq or python3 ---------------------------------------------------------------------
@@ -120,10 +183,13 @@ EOF
 
 # --- HTTP ---------------------------------------------------------------------------------------
 
-# request METHOD PATH EXPECTED_STATUS OUTPUT_FILE
+# request METHOD PATH EXPECTED_STATUS OUTPUT_FILE [authorized]
 request() {
-  local method="$1" path="$2" expected="$3" output="$4" status
-  status="$(curl -sS -o "$output" -w '%{http_code}' -X "$method" --max-time 60 "$base_url$path")" \
+  local method="$1" path="$2" expected="$3" output="$4" status authorization=()
+  if [ "${5:-}" = authorized ] && [ -n "$api_key" ]; then
+    authorization=(-H "@$work_dir/authorization")
+  fi
+  status="$(curl "${curl_options[@]}" ${authorization[@]+"${authorization[@]}"} -o "$output" -w '%{http_code}' -X "$method" "$base_url$path")" \
     || fail "$method $base_url$path: no answer (is the deployment running and the URL right? With the docker driver on macOS use minikube tunnel or a port-forward and --base-url)"
   if [ "$status" != "$expected" ]; then
     fail "$method $base_url$path answered $status, expected $expected: $(head -c 500 "$output")"
@@ -138,9 +204,26 @@ list_invoices() {
   cat "$work_dir/all.txt"
 }
 
+check_pay_needs_the_key() {
+  [ -n "$api_key" ] || return 0
+  step "POST $base_url/invoices/pay without the API key"
+  request POST /invoices/pay 401 "$work_dir/unauthorized.json"
+  printf 'answers 401\n'
+}
+
+check_http_redirects_to_https() {
+  [ "$through_ingress" = true ] || return 0
+  local host="${base_url#https://}" address="${resolve##*:}" answer
+  step "http://$host/invoices redirects to https"
+  answer="$(curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' --max-time 30 --resolve "$host:80:$address" "http://$host/invoices")" \
+    || fail "http://$host/invoices: no answer"
+  [[ "$answer" =~ ^30[178]\ https://$host/invoices$ ]] || fail "http://$host/invoices answered '$answer', expected a redirect to https"
+  printf '%s\n' "$answer"
+}
+
 pay_invoices() {
   step "POST $base_url/invoices/pay"
-  request POST /invoices/pay 200 "$work_dir/pay.json"
+  request POST /invoices/pay 200 "$work_dir/pay.json" authorized
   cat "$work_dir/pay.json"
   printf '\n'
 }
@@ -311,6 +394,9 @@ check_rbac() {
     can_i "$team" yes "$own" update deployments --subresource=scale
     can_i "$team" yes "$own" get pods --subresource=log
     can_i "$team" yes "$own" create configmaps
+    # Creating a Deployment is reading the namespace's Secrets (a pod can mount any): accepted in the
+    # team's own namespace only, whose Secrets hold nothing but its own service's credentials.
+    can_i "$team" yes "$own" create deployments
     can_i "$team" no "$own" get secrets
     can_i "$team" no "$own" create pods --subresource=exec
     can_i "$team" no "$own" create pods --subresource=attach
@@ -319,6 +405,9 @@ check_rbac() {
     can_i "$team" no "$other" get pods
     can_i "$team" no data get pods
     can_i "$team" no data get secrets
+    can_i "$team" no data create pods
+    can_i "$team" no data patch statefulsets
+    can_i "$team" no "$other" create deployments
     can_i "$team" no - create namespaces
     can_i "$team" no - list nodes
   done
@@ -329,7 +418,12 @@ check_rbac() {
 main() {
   parse_arguments "$@"
   check_prerequisites
+  find_ingress
+  read_cluster_credentials
+  set_curl_options
+  check_http_redirects_to_https
   list_invoices
+  check_pay_needs_the_key
   pay_invoices
   check_every_invoice_paid
   check_payment_provider_not_exposed

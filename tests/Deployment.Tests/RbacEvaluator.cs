@@ -22,6 +22,27 @@ public sealed class RbacEvaluator(RenderedDeployment rendered)
             && (rule.ResourceNames is null || rule.ResourceNames.Count == 0));
     }
 
+    /// <summary>
+    /// What lets a caller run a pod of its own choosing in a namespace: creating or changing a pod or anything that
+    /// stamps out pods. Such a pod can mount, or read into its environment, any Secret of its namespace; an image
+    /// changed on an existing pod keeps the Secrets it already reads.
+    /// </summary>
+    public static readonly IReadOnlyList<(string ApiGroup, string Resource)> PodRunners =
+    [
+        ("", "pods"), ("", "pods/ephemeralcontainers"), ("", "replicationcontrollers"), ("apps", "deployments"), ("apps", "replicasets"),
+        ("apps", "statefulsets"), ("apps", "daemonsets"), ("batch", "jobs"), ("batch", "cronjobs"),
+    ];
+
+    private static readonly string[] PodRunnerVerbs = ["create", "update", "patch"];
+    private static readonly string[] SecretReadVerbs = ["get", "list", "watch"];
+
+    public bool CanRunPods(string group, string ns) =>
+        PodRunners.Any(r => PodRunnerVerbs.Any(verb => Can(group, verb, r.ApiGroup, r.Resource, ns)));
+
+    /// <summary>Reading a namespace's Secrets directly or through a pod the caller may run there: the same power.</summary>
+    public bool CanReadSecrets(string group, string ns) =>
+        SecretReadVerbs.Any(verb => Can(group, verb, "", "secrets", ns)) || CanRunPods(group, ns);
+
     private static bool Names(IList<Rbacv1Subject>? subjects, string group) =>
         subjects?.Any(s => s.Kind == "Group" && s.Name == group) == true;
 

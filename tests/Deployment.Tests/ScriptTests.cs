@@ -15,6 +15,7 @@ public sealed class ScriptTests
     [InlineData("test.sh")]
     [InlineData("tools/regenerate-aspirate-output.sh")]
     [InlineData(".ci/run")]
+    [InlineData("deploy/database/apply-roles.sh")]
     public async Task Script_is_clean_under_shellcheck(string script)
     {
         var shellcheck = Requirement.NeedExecutable("shellcheck", "apt-get install -y shellcheck");
@@ -28,6 +29,8 @@ public sealed class ScriptTests
     [InlineData("deploy.sh", "--dry-run")]
     [InlineData("test.sh", "--base-url")]
     [InlineData("tools/regenerate-aspirate-output.sh", "--output")]
+    [InlineData("test.sh", "--api-key")]
+    [InlineData("deploy/database/apply-roles.sh", "--every")]
     public async Task Script_explains_itself_with_help(string script, string documentedOption)
     {
         var run = await RunAsync("bash", [script, "--help"]);
@@ -41,6 +44,7 @@ public sealed class ScriptTests
     [InlineData("deploy.sh", "--bogus")]
     [InlineData("test.sh", "--bogus")]
     [InlineData("tools/regenerate-aspirate-output.sh", "--bogus")]
+    [InlineData("deploy/database/apply-roles.sh", "--bogus")]
     public async Task Script_rejects_an_unknown_option(string script, string option)
     {
         var run = await RunAsync("bash", [script, option]);
@@ -91,6 +95,7 @@ public sealed class ScriptTests
         }
         Assert.All(["data/postgres-secrets", "invoices/invoice-app-secrets", "payments/payment-provider-secrets"],
             name => Assert.Contains(name, dryRun.Secrets.Select(s => $"{s.Metadata.NamespaceProperty}/{s.Metadata.Name}")));
+        SecretsAreWhereTheyBelong(dryRun.Rendered, dryRun.SecretsYaml);
     }
 
     [Fact]
@@ -102,5 +107,228 @@ public sealed class ScriptTests
 
         Assert.Equal(first.ImageTag, second.ImageTag);
         Assert.Equal(first.Rendered.Yaml, second.Rendered.Yaml);
+    }
+
+    /// <summary>
+    /// The Secrets the dry run shows (a real run's, with placeholder values): every Secret a workload reads exists
+    /// with the keys it reads; the superuser's password is in the data namespace only, where no team may run a pod;
+    /// each service logs in as the role the roles container creates, to its own database; the Ingress's certificate
+    /// names its host.
+    /// </summary>
+    private static void SecretsAreWhereTheyBelong(RenderedDeployment rendered, string secretsYaml)
+    {
+        var secrets = RenderedDeployment.Parse("secrets", secretsYaml).OfType<V1Secret>().ToList();
+        string Value(string ns, string name, string key) =>
+            System.Text.Encoding.UTF8.GetString(Assert.Single(secrets, s => s.Metadata.NamespaceProperty == ns && s.Metadata.Name == name).Data[key]);
+
+        Assert.Equal(
+            ["data/postgres-secrets", "invoices/invoice-app-secrets", "invoices/invoice-app-tls", "payments/payment-provider-secrets"],
+            secrets.Select(s => $"{s.Metadata.NamespaceProperty}/{s.Metadata.Name}").Order());
+        foreach (var workload in rendered.Workloads)
+        {
+            foreach (var container in workload.Pod.Containers.Concat(workload.Pod.InitContainers ?? []))
+            {
+                foreach (var name in (container.EnvFrom ?? []).Select(e => e.SecretRef?.Name).OfType<string>())
+                {
+                    Assert.Contains(secrets, s => s.Metadata.NamespaceProperty == workload.Namespace && s.Metadata.Name == name);
+                }
+                foreach (var reference in (container.Env ?? []).Select(e => e.ValueFrom?.SecretKeyRef).OfType<V1SecretKeySelector>())
+                {
+                    Assert.True(secrets.Any(s => s.Metadata.NamespaceProperty == workload.Namespace && s.Metadata.Name == reference.Name && s.Data.ContainsKey(reference.Key)),
+                        $"{workload} {container.Name}: {reference.Name}/{reference.Key} is created by deploy.sh");
+                }
+            }
+        }
+
+        // The superuser's password: only in data, where neither team may read a Secret or run a pod.
+        var superuser = Value("data", "postgres-secrets", "POSTGRES_PASSWORD");
+        Assert.StartsWith("placeholder-", superuser, StringComparison.Ordinal);
+        Assert.All(secrets.Where(s => s.Metadata.NamespaceProperty != "data"), secret => Assert.All(secret.Data,
+            entry => Assert.DoesNotContain(superuser, System.Text.Encoding.UTF8.GetString(entry.Value), StringComparison.Ordinal)));
+        var rbac = new RbacEvaluator(rendered);
+        var teams = new Dictionary<string, string> { ["invoices"] = "invoices-developers", ["payments"] = "payments-developers" };
+        Assert.All(secrets, secret => Assert.All(teams.Values, team => Assert.True(
+            rbac.CanReadSecrets(team, secret.Metadata.NamespaceProperty) == (teams.GetValueOrDefault(secret.Metadata.NamespaceProperty) == team),
+            $"{team} and {secret.Metadata.NamespaceProperty}/{secret.Metadata.Name}")));
+
+        // Each service logs in as the role the roles container makes, with that role's password, to its own database.
+        var rolesArguments = Assert.Single(rendered.Workload("postgres").Pod.Containers, c => c.Name == "roles").Args;
+        foreach (var (ns, secret, database, role, passwordKey) in new[]
+        {
+            ("invoices", "invoice-app-secrets", "invoicesdb", "invoice_app", "INVOICE_APP_PASSWORD"),
+            ("payments", "payment-provider-secrets", "paymentsdb", "payment_provider", "PAYMENT_PROVIDER_PASSWORD"),
+        })
+        {
+            Assert.Contains($"{role}:{database}:{passwordKey}", rolesArguments);
+            var connection = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = Value(ns, secret, $"ConnectionStrings__{database}") };
+            Assert.Equal("postgres.data.svc.cluster.local", connection["Host"]);
+            Assert.Equal(role, connection["Username"]);
+            Assert.Equal(database, connection["Database"]);
+            Assert.Equal(Value("data", "postgres-secrets", passwordKey), connection["Password"]);
+            Assert.NotEqual(superuser, connection["Password"]);
+        }
+        Assert.False(string.IsNullOrEmpty(Value("invoices", "invoice-app-secrets", "PayApi__ApiKey")));
+
+        var tls = Assert.Single(secrets, s => s.Metadata.Name == "invoice-app-tls");
+        Assert.Equal("kubernetes.io/tls", tls.Type);
+        using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(
+            System.Text.Encoding.ASCII.GetString(tls.Data["tls.crt"]), System.Text.Encoding.ASCII.GetString(tls.Data["tls.key"]));
+        var ingress = Assert.Single(rendered.OfType<V1Ingress>());
+        Assert.Equal(tls.Metadata.Name, Assert.Single(ingress.Spec.Tls).SecretName);
+        Assert.True(certificate.MatchesHostname(Assert.Single(ingress.Spec.Rules).Host), $"the certificate names {ingress.Spec.Rules[0].Host}");
+    }
+
+    /// <summary>
+    /// A stand-in for the cluster's side of kubectl: <c>get secret</c> answers from a folder (one file per key under
+    /// namespace/name), or fails like an unreachable API server when the folder holds <c>unreachable</c>; every
+    /// other command goes to the real kubectl, which makes Secret manifests without a cluster.
+    /// </summary>
+    private const string ClusterStandIn = """
+        #!/usr/bin/env bash
+        set -euo pipefail
+        arguments=()
+        while [ $# -gt 0 ]; do
+          case "$1" in
+            --context) shift ;;
+            *) arguments+=("$1") ;;
+          esac
+          shift
+        done
+        if [ "${arguments[0]}" != get ] || [ "${arguments[1]}" != secret ]; then
+          exec "$REAL_KUBECTL" "${arguments[@]}"
+        fi
+        if [ -e "$CLUSTER/unreachable" ]; then
+          echo 'The connection to the server was refused' >&2
+          exit 1
+        fi
+        name="${arguments[2]}" namespace="" output=""
+        for ((i = 3; i < ${#arguments[@]}; i++)); do
+          case "${arguments[i]}" in
+            -n) namespace="${arguments[i + 1]}" ;;
+            -o) output="${arguments[i + 1]}" ;;
+            -o*) output="${arguments[i]#-o}" ;;
+          esac
+        done
+        folder="$CLUSTER/$namespace/$name"
+        if [ ! -d "$folder" ]; then
+          [[ " ${arguments[*]} " == *" --ignore-not-found "* ]] && exit 0
+          echo "Error from server (NotFound): secrets \"$name\" not found" >&2
+          exit 1
+        fi
+        case "$output" in
+          name) echo "secret/$name" ;;
+          jsonpath=*)
+            key="${output#jsonpath=\{.data.}"
+            key="${key%\}}"
+            key="${key//\\/}"
+            if [ -f "$folder/$key" ]; then base64 <"$folder/$key" | tr -d '\n'; fi
+            ;;
+        esac
+        """;
+
+    private static async Task<(ProcessRun Run, List<V1Secret> Secrets)> PrepareSecretsAgainstAsync(DirectoryInfo cluster)
+    {
+        var kubectl = Requirement.NeedExecutable("kubectl", "install kubectl 1.27 or newer");
+        Requirement.NeedExecutable("openssl", "install openssl");
+        var bin = cluster.CreateSubdirectory("bin");
+        var standIn = Path.Combine(bin.FullName, "kubectl");
+        await File.WriteAllTextAsync(standIn, ClusterStandIn.ReplaceLineEndings("\n") + "\n", TestContext.Current.CancellationToken);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(standIn, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        // deploy.sh's own steps, sourced: choose the values, write them, make the certificate if none is kept.
+        const string Steps = """
+            source ./deploy.sh
+            profile=stand-in
+            kubectl_cmd=(kubectl --context stand-in)
+            work_dir="$(mktemp -d)"
+            trap 'rm -rf "$work_dir"' EXIT
+            prepare_secrets
+            write_secret_manifests
+            """;
+        var run = await RunAsync("bash", ["-c", Steps], new Dictionary<string, string>
+        {
+            ["PATH"] = $"{bin.FullName}{Path.PathSeparator}{Environment.GetEnvironmentVariable("PATH")}",
+            ["REAL_KUBECTL"] = kubectl,
+            ["CLUSTER"] = cluster.FullName,
+        });
+        var secrets = run.ExitCode == 0 ? RenderedDeployment.Parse("secrets", run.Output).OfType<V1Secret>().ToList() : [];
+        return (run, secrets);
+    }
+
+    private static void Keep(DirectoryInfo cluster, string ns, string name, string key, string value)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(cluster.FullName, ns, name));
+        File.WriteAllText(Path.Combine(folder.FullName, key), value);
+    }
+
+    private static string Value(List<V1Secret> secrets, string ns, string name, string key) =>
+        System.Text.Encoding.UTF8.GetString(Assert.Single(secrets, s => s.Metadata.NamespaceProperty == ns && s.Metadata.Name == name).Data[key]);
+
+    [Fact]
+    public async Task Deploy_keeps_every_secret_value_the_cluster_holds_and_makes_only_the_missing_ones()
+    {
+        var cluster = Directory.CreateTempSubdirectory("deploy-secrets-");
+        try
+        {
+            // An earlier deployment: the superuser's password and the API key exist; the role passwords do not yet.
+            Keep(cluster, "data", "postgres-secrets", "POSTGRES_PASSWORD", "kept-superuser-password");
+            Keep(cluster, "invoices", "invoice-app-secrets", "PayApi__ApiKey", "kept-api-key");
+            Keep(cluster, "invoices", "invoice-app-tls", "tls.crt", "kept certificate");
+
+            var (first, secrets) = await PrepareSecretsAgainstAsync(cluster);
+            Assert.True(first.ExitCode == 0, $"deploy.sh's secret steps failed:\n{first.Output}\n{first.Error}");
+
+            Assert.Equal("kept-superuser-password", Value(secrets, "data", "postgres-secrets", "POSTGRES_PASSWORD"));
+            Assert.Equal("kept-api-key", Value(secrets, "invoices", "invoice-app-secrets", "PayApi__ApiKey"));
+            Assert.DoesNotContain(secrets, s => s.Metadata.Name == "invoice-app-tls");
+            var invoiceRole = Value(secrets, "data", "postgres-secrets", "INVOICE_APP_PASSWORD");
+            var paymentRole = Value(secrets, "data", "postgres-secrets", "PAYMENT_PROVIDER_PASSWORD");
+            Assert.Matches("^[A-Za-z0-9]{32}$", invoiceRole);
+            Assert.Matches("^[A-Za-z0-9]{32}$", paymentRole);
+            Assert.NotEqual(invoiceRole, paymentRole);
+            Assert.Contains($";Username=invoice_app;Password={invoiceRole};", Value(secrets, "invoices", "invoice-app-secrets", "ConnectionStrings__invoicesdb"), StringComparison.Ordinal);
+            Assert.Contains($";Username=payment_provider;Password={paymentRole};", Value(secrets, "payments", "payment-provider-secrets", "ConnectionStrings__paymentsdb"), StringComparison.Ordinal);
+
+            // Applied, they are what the cluster holds: the next run keeps every one of them.
+            foreach (var secret in secrets)
+            {
+                foreach (var (key, value) in secret.Data)
+                {
+                    Keep(cluster, secret.Metadata.NamespaceProperty, secret.Metadata.Name, key, System.Text.Encoding.UTF8.GetString(value));
+                }
+            }
+            var (second, again) = await PrepareSecretsAgainstAsync(cluster);
+            Assert.True(second.ExitCode == 0, $"the second run failed:\n{second.Output}\n{second.Error}");
+            Assert.Equal(
+                secrets.Select(s => (s.Metadata.NamespaceProperty, s.Metadata.Name, string.Join(";", s.Data.Select(d => $"{d.Key}={Convert.ToBase64String(d.Value)}")))),
+                again.Select(s => (s.Metadata.NamespaceProperty, s.Metadata.Name, string.Join(";", s.Data.Select(d => $"{d.Key}={Convert.ToBase64String(d.Value)}")))));
+        }
+        finally
+        {
+            cluster.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Deploy_makes_no_secret_when_the_cluster_cannot_say_what_it_holds()
+    {
+        var cluster = Directory.CreateTempSubdirectory("deploy-secrets-");
+        try
+        {
+            File.WriteAllText(Path.Combine(cluster.FullName, "unreachable"), "");
+
+            var (run, secrets) = await PrepareSecretsAgainstAsync(cluster);
+
+            Assert.NotEqual(0, run.ExitCode);
+            Assert.Contains("could not read the Secret data/postgres-secrets", run.Error, StringComparison.Ordinal);
+            Assert.Empty(secrets);
+            Assert.DoesNotContain("kind: Secret", run.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            cluster.Delete(recursive: true);
+        }
     }
 }

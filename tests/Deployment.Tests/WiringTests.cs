@@ -36,7 +36,7 @@ public sealed class WiringTests
         var postgres = Assert.Single(rendered.OfType<V1StatefulSet>(), s => s.Metadata.Name == "postgres");
         Assert.Equal("data", postgres.Metadata.NamespaceProperty);
         var claim = Assert.Single(postgres.Spec.VolumeClaimTemplates);
-        var container = Assert.Single(postgres.Spec.Template.Spec.Containers);
+        var container = Assert.Single(postgres.Spec.Template.Spec.Containers, c => c.Name == "postgres");
         Assert.Contains(container.VolumeMounts, m => m.Name == claim.Metadata.Name && m.MountPath == "/var/lib/postgresql");
         Assert.Contains(container.EnvFrom, e => e.SecretRef?.Name == "postgres-secrets");
         Assert.DoesNotContain("POSTGRES_PASSWORD", Environment(rendered, "data", "postgres-env").Keys);
@@ -77,5 +77,69 @@ public sealed class WiringTests
             || i.Spec.Rules.Any(r => r.Http.Paths.Any(p => p.Backend.Service?.Name == "payment-provider")));
         var service = Assert.Single(rendered.OfType<V1Service>(), s => s.Metadata.Name == "payment-provider");
         Assert.Equal("ClusterIP", service.Spec.Type);
+    }
+
+    [Theory, MemberData(nameof(RenderedDeployment.Variants), MemberType = typeof(RenderedDeployment))]
+    public void The_roles_container_runs_the_committed_sql_for_each_service_with_passwords_from_the_data_secret(string variant)
+    {
+        var rendered = RenderedDeployment.Of(variant);
+        var postgres = rendered.Workload("postgres");
+        var server = Assert.Single(postgres.Pod.Containers, c => c.Name == "postgres");
+        var roles = Assert.Single(postgres.Pod.Containers, c => c.Name == "roles");
+
+        Assert.Equal(server.Image, roles.Image);
+        var arguments = (roles.Command ?? []).Concat(roles.Args ?? []).ToList();
+        Assert.Contains("invoice_app:invoicesdb:INVOICE_APP_PASSWORD", arguments);
+        Assert.Contains("payment_provider:paymentsdb:PAYMENT_PROVIDER_PASSWORD", arguments);
+        foreach (var (variable, key) in new[] { ("PGPASSWORD", "POSTGRES_PASSWORD"), ("INVOICE_APP_PASSWORD", "INVOICE_APP_PASSWORD"), ("PAYMENT_PROVIDER_PASSWORD", "PAYMENT_PROVIDER_PASSWORD") })
+        {
+            var reference = Assert.Single(roles.Env, e => e.Name == variable).ValueFrom?.SecretKeyRef;
+            Assert.True(reference is { Name: "postgres-secrets" } && reference.Key == key, $"roles: {variable} from postgres-secrets/{key}");
+        }
+        Assert.Equal("127.0.0.1", Assert.Single(roles.Env, e => e.Name == "PGHOST").Value);
+
+        // The script and SQL the pod runs are the committed files the Persistence tests run on a real server.
+        var mount = Assert.Single(roles.VolumeMounts, m => m.Name == "postgres-roles");
+        Assert.Contains($"{mount.MountPath}/apply-roles.sh", arguments);
+        var mapName = Assert.Single(postgres.Pod.Volumes, v => v.Name == mount.Name).ConfigMap.Name;
+        var map = Assert.Single(rendered.OfType<V1ConfigMap>(), c => c.Metadata.NamespaceProperty == "data" && c.Metadata.Name == mapName);
+        foreach (var file in new[] { "apply-roles.sh", "roles.sql" })
+        {
+            Assert.Equal(File.ReadAllText(TestSupport.RepositoryRoot.Combine("deploy", "database", file)), map.Data[file]);
+        }
+
+        // The pod is ready only once the roles exist: readiness waits for the file the script touches.
+        var readyFile = arguments[arguments.IndexOf("--ready-file") + 1];
+        Assert.Contains(readyFile, roles.ReadinessProbe.Exec.Command);
+    }
+
+    [Theory, MemberData(nameof(RenderedDeployment.Variants), MemberType = typeof(RenderedDeployment))]
+    public void The_ingress_serves_its_host_only_over_tls_with_the_certificate_deploy_makes(string variant)
+    {
+        var rendered = RenderedDeployment.Of(variant);
+        var ingress = Assert.Single(rendered.OfType<V1Ingress>());
+        var rule = Assert.Single(ingress.Spec.Rules);
+        var tls = Assert.Single(ingress.Spec.Tls);
+
+        Assert.False(string.IsNullOrEmpty(rule.Host), "the rule names the host its certificate is made for");
+        Assert.Equal([rule.Host], tls.Hosts);
+        Assert.Equal("invoice-app-tls", tls.SecretName);
+        Assert.Equal("true", ingress.Metadata.Annotations["nginx.ingress.kubernetes.io/force-ssl-redirect"]);
+        var script = File.ReadAllText(TestSupport.RepositoryRoot.Combine("deploy.sh"));
+        Assert.Contains($"readonly INGRESS_HOST=\"{rule.Host}\"", script, StringComparison.Ordinal);
+        Assert.Contains($"secret_manifest tls -n {ingress.Metadata.NamespaceProperty} {tls.SecretName} ", script, StringComparison.Ordinal);
+    }
+
+    [Theory, MemberData(nameof(RenderedDeployment.Variants), MemberType = typeof(RenderedDeployment))]
+    public void Invoice_app_reads_its_api_key_from_its_secret_and_from_nowhere_else(string variant)
+    {
+        var rendered = RenderedDeployment.Of(variant);
+        var invoiceApp = rendered.Workload("invoice-app");
+        var container = Assert.Single(invoiceApp.Pod.Containers, c => c.Name == "invoice-app");
+
+        Assert.Contains(container.EnvFrom, e => e.SecretRef?.Name == "invoice-app-secrets");
+        Assert.DoesNotContain(container.Env ?? [], e => e.Name == "PayApi__ApiKey" && e.ValueFrom?.SecretKeyRef is null);
+        Assert.All(rendered.OfType<V1ConfigMap>(), map => Assert.False(map.Data?.ContainsKey("PayApi__ApiKey") ?? false, $"ConfigMap {map.Metadata.Name} holds the API key"));
+        Assert.Contains("printf 'PayApi__ApiKey=%s\\n' \"$api_key\"", File.ReadAllText(TestSupport.RepositoryRoot.Combine("deploy.sh")), StringComparison.Ordinal);
     }
 }
