@@ -18,7 +18,11 @@ public static partial class PayApiProtection
             .Validate(o => o.RateLimit.Window > TimeSpan.Zero && o.RateLimit.Window <= TimeSpan.FromDays(1), "PayApi:RateLimit:Window must be positive and at most a day")
             .Validate(o => o.RateLimit.QueueLimit is >= 0 and <= 10_000, "PayApi:RateLimit:QueueLimit must be 0 to 10000")
             .ValidateOnStart();
-        builder.Services.AddRateLimiter(limiter => limiter.AddPolicy<string, PayRateLimitPolicy>(PayRateLimitPolicy.Name));
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy<string, PayRateLimitPolicy>(PayRateLimitPolicy.Name);
+        });
         return builder;
     }
 

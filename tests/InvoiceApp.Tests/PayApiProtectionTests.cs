@@ -72,41 +72,40 @@ public sealed class PayApiProtectionTests : IDisposable
         await AssertNothingPaidAsync(client);
     }
 
-    [Theory]
-    [InlineData("Bearer wrong-key-0123456789abcdef")]
-    [InlineData("Bearer " + Key + "x")]
-    [InlineData("Bearer test-key-0123456789abcde")]
-    [InlineData("Bearer TEST-KEY-0123456789ABCDEF")]
-    [InlineData("Basic " + Key)]
-    [InlineData(Key)]
-    [InlineData("Bearer")]
-    [InlineData("Bearer ")]
-    public async Task Pay_with_a_wrong_key_is_refused_with_401_and_pays_nothing(string authorization)
+    [Fact]
+    public async Task Pay_with_a_wrong_key_or_scheme_is_refused_with_401_and_pays_nothing()
     {
         using var app = With(("PayApi:ApiKey", Key));
         using var client = app.CreateClient();
+        string[] wrong =
+        [
+            "Bearer wrong-key-0123456789abcdef", $"Bearer {Key}x", $"Bearer {Key[..^1]}", $"Bearer {Key.ToUpperInvariant()}",
+            $"Basic {Key}", Key, "Bearer", "Bearer ", $"Bearer {Key}, Bearer {Key}",
+        ];
 
-        var response = await PayAsync(client, authorization);
+        foreach (var authorization in wrong)
+        {
+            var response = await PayAsync(client, authorization);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal("Bearer", Assert.Single(response.Headers.WwwAuthenticate).Scheme);
-        Assert.False(string.IsNullOrEmpty(await ErrorAsync(response)));
+            Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{authorization}: {(int)response.StatusCode}");
+            Assert.Equal("Bearer", Assert.Single(response.Headers.WwwAuthenticate).Scheme);
+            Assert.False(string.IsNullOrEmpty(await ErrorAsync(response)));
+        }
         await AssertNothingPaidAsync(client);
     }
 
-    [Theory]
-    [InlineData("Bearer " + Key)]
-    [InlineData("bearer " + Key)]
-    [InlineData("Bearer   " + Key + " ")]
-    public async Task Pay_with_the_right_key_pays(string authorization)
+    [Fact]
+    public async Task Pay_with_the_right_key_pays_whatever_the_case_of_the_scheme()
     {
         using var app = With(("PayApi:ApiKey", Key));
         using var client = app.CreateClient();
 
-        var response = await PayAsync(client, authorization);
+        var response = await PayAsync(client, $"bearer {Key}");
+        var again = await PayAsync(client, $"Bearer   {Key} ");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(3, JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel)).RootElement.GetProperty("paid").GetArrayLength());
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
     }
 
     [Fact]
