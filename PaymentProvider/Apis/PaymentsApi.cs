@@ -79,8 +79,5 @@ public static class PaymentsApi
     }
 }
 
-/// <summary>A payment request as received: parsed, with what only its raw JSON text shows.</summary>
-public sealed record ReceivedPaymentRequest(PaymentRequest Request, PaymentRequestText Text);
-
 /// <summary>The answer to a payment that is recorded (now or before): the original service's <c>{"id":"I1"}</c>.</summary>
 public sealed record PaymentAccepted(string Id);

@@ -3,6 +3,9 @@ using System.Text.Json;
 
 namespace PaymentProvider.Model;
 
+/// <summary>A payment request as received: parsed, with what only its raw JSON text shows.</summary>
+public sealed record ReceivedPaymentRequest(PaymentRequest Request, PaymentRequestText Text);
+
 /// <summary>
 /// What only the raw JSON text of a payment request shows, not the parsed <see cref="PaymentRequest"/>: a key that
 /// appears twice (the parser would keep the last one silently) and the exact digits of <c>value</c> (the parser
