@@ -1,4 +1,5 @@
 using InvoiceApp.Model;
+using InvoiceApp.PayApi;
 using InvoiceApp.Payments;
 using InvoiceApp.Storage;
 using Microsoft.Extensions.Http.Resilience;
@@ -20,6 +21,7 @@ public static class InvoiceAppServices
     public static IHostApplicationBuilder AddInvoiceApp(this IHostApplicationBuilder builder)
     {
         builder.AddDatabase("invoicesdb");
+        builder.AddPayApiProtection();
         builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, InvoiceJsonContext.Default));
 
         builder.Services.AddOptions<PaymentOptions>()

@@ -1,5 +1,6 @@
 using InvoiceApp;
 using InvoiceApp.Apis;
+using InvoiceApp.PayApi;
 
 var builder = WebApplication.CreateSlimBuilder(args);
 
@@ -10,6 +11,7 @@ var app = builder.Build();
 
 await app.InitializeInvoiceStoreAsync();
 
+app.UsePayApiProtection();
 app.MapDefaultEndpoints();
 app.MapInvoicesApi();
 

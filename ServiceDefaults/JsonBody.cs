@@ -21,7 +21,15 @@ public abstract record JsonBody<T>
 /// </summary>
 public static class JsonBodyReader
 {
-    public static async Task<JsonBody<T>> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> contract, int limitBytes, CancellationToken cancellationToken)
+    public static Task<JsonBody<T>> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> contract, int limitBytes, CancellationToken cancellationToken) =>
+        ReadAsync(request, utf8 => JsonSerializer.Deserialize(utf8, contract), limitBytes, cancellationToken);
+
+    /// <summary>
+    /// Reads the body as <see cref="ReadAsync{T}(HttpRequest, JsonTypeInfo{T}, int, CancellationToken)"/> does, but
+    /// lets <paramref name="parse"/> see the raw UTF-8 text, for rules the parsed value cannot show (duplicate keys,
+    /// the exact digits of a number). It returns null, or throws <see cref="JsonException"/>, for a malformed body.
+    /// </summary>
+    public static async Task<JsonBody<T>> ReadAsync<T>(HttpRequest request, Func<ReadOnlySpan<byte>, T?> parse, int limitBytes, CancellationToken cancellationToken)
     {
         if (!request.HasJsonContentType())
         {
@@ -59,7 +67,7 @@ public static class JsonBodyReader
 
         try
         {
-            var value = JsonSerializer.Deserialize(buffer.AsSpan(0, length), contract);
+            var value = parse(buffer.AsSpan(0, length));
             return value is null ? new JsonBody<T>.Malformed() : new JsonBody<T>.Read(value);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)

@@ -1,5 +1,6 @@
 using InvoiceApp.Model;
 using InvoiceApp.Payments;
+using InvoiceApp.PayApi;
 using InvoiceApp.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -12,7 +13,7 @@ public static class InvoicesApi
         var api = app.MapGroup("/invoices");
 
         api.MapGet("/", ListAsync);
-        api.MapPost("/pay", PayAsync);
+        api.MapPost("/pay", PayAsync).RequirePayApiProtection();
 
         return app;
     }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PaymentProvider.Model;
 using PaymentProvider.Storage;
@@ -23,15 +24,15 @@ public static class PaymentsApi
     public static async Task<Results<Ok<PaymentAccepted>, BadRequest<ErrorResponse>, Conflict<ErrorResponse>, JsonHttpResult<ErrorResponse>>> PayAsync(
         HttpRequest request, IPaymentStore store, PaymentMetrics metrics, CancellationToken cancellationToken)
     {
-        var body = await JsonBodyReader.ReadAsync(request, PaymentJsonContext.Default.PaymentRequest, MaxBodyBytes, cancellationToken);
+        var body = await JsonBodyReader.ReadAsync(request, ParsePaymentRequest, MaxBodyBytes, cancellationToken);
         switch (body)
         {
-            case JsonBody<PaymentRequest>.NotJson:
+            case JsonBody<ReceivedPaymentRequest>.NotJson:
                 return TypedResults.Json(new ErrorResponse("content type must be application/json"), PaymentJsonContext.Default.ErrorResponse, statusCode: StatusCodes.Status415UnsupportedMediaType);
-            case JsonBody<PaymentRequest>.TooLarge tooLarge:
+            case JsonBody<ReceivedPaymentRequest>.TooLarge tooLarge:
                 return TypedResults.Json(new ErrorResponse($"request body must be at most {tooLarge.LimitBytes} bytes"), PaymentJsonContext.Default.ErrorResponse, statusCode: StatusCodes.Status413PayloadTooLarge);
-            case JsonBody<PaymentRequest>.Read read:
-                var validation = read.Value.Validate();
+            case JsonBody<ReceivedPaymentRequest>.Read read:
+                var validation = read.Value.Request.Validate(read.Value.Text);
                 if (validation.Payment is not { } payment)
                 {
                     return TypedResults.BadRequest(new ErrorResponse(validation.Error!));
@@ -44,6 +45,12 @@ public static class PaymentsApi
                 return TypedResults.BadRequest(new ErrorResponse("failed to process payment request parameters"));
         }
     }
+
+    /// <summary>The request as parsed, and what its raw text shows; null (or a JsonException) when it is not a payment request.</summary>
+    private static ReceivedPaymentRequest? ParsePaymentRequest(ReadOnlySpan<byte> utf8) =>
+        JsonSerializer.Deserialize(utf8, PaymentJsonContext.Default.PaymentRequest) is { } parsed
+            ? new ReceivedPaymentRequest(parsed, PaymentRequestText.Scan(utf8))
+            : null;
 
     /// <summary>Records the payment inside its own "record payment" span, which ends carrying the outcome.</summary>
     private static async Task<RecordResult> RecordAsync(
@@ -61,9 +68,10 @@ public static class PaymentsApi
     public static async Task<Results<Ok<Payment>, NotFound<ErrorResponse>, BadRequest<ErrorResponse>>> FindAsync(
         string id, IPaymentStore store, CancellationToken cancellationToken)
     {
-        if (!PaymentRequest.IsValidId(id))
+        // An id outside the safe set can never have been recorded: say why rather than "not found".
+        if (PaymentId.Problem(id) is { } problem)
         {
-            return TypedResults.BadRequest(new ErrorResponse("payment id must be 1 to 64 printable characters"));
+            return TypedResults.BadRequest(new ErrorResponse(problem));
         }
         return await store.FindAsync(id, cancellationToken) is { } payment
             ? TypedResults.Ok(payment)

@@ -5,19 +5,25 @@ namespace PaymentProvider.Model;
 /// <summary>The body of <c>POST /payments/pay</c> as sent; every field may be missing.</summary>
 public sealed record PaymentRequest(string? Id, decimal? Value, string? Currency)
 {
-    public const int MaxIdLength = 64;
-
     /// <summary>Larger than any real single payment; keeps NUMERIC(14,2) and every client's arithmetic safe.</summary>
     public const decimal MaxValue = 1_000_000_000m;
 
-    /// <summary>Checks every field; the first four messages are the original service's, kept for its clients.</summary>
-    public PaymentValidation Validate()
+    /// <summary>
+    /// Checks every field; the first three messages are the original service's, kept for its clients.
+    /// <paramref name="text"/> is what the raw JSON showed; without it the parsed value is all there is to check.
+    /// </summary>
+    public PaymentValidation Validate(PaymentRequestText? text = null)
     {
+        if (text?.DuplicateKey is { } duplicate)
+        {
+            return PaymentValidation.Invalid($"the request body must not repeat a key (keys are compared ignoring case): \"{Shorten(duplicate)}\" appears more than once");
+        }
         if (string.IsNullOrWhiteSpace(Id))
         {
             return PaymentValidation.Invalid("could not retrieve payment id");
         }
-        if (Value is null or 0m)
+        // A token such as 1e-40 is not zero, though decimal rounds it to 0: the rules below name its real problem.
+        if (Value is null || (Value == 0m && (text?.ValueNumber is not { } sent || PaymentRequestText.DenotesZero(sent))))
         {
             return PaymentValidation.Invalid("could not retrieve payment value");
         }
@@ -25,18 +31,18 @@ public sealed record PaymentRequest(string? Id, decimal? Value, string? Currency
         {
             return PaymentValidation.Invalid("could not retrieve payment currency");
         }
-        if (Id.Length > MaxIdLength)
+        if (PaymentId.Problem(Id) is { } idProblem)
         {
-            return PaymentValidation.Invalid($"payment id must be at most {MaxIdLength} characters");
-        }
-        if (!IsPrintable(Id))
-        {
-            return PaymentValidation.Invalid("payment id must not contain control characters");
+            return PaymentValidation.Invalid(idProblem);
         }
         var value = Value.Value;
         if (value < 0m)
         {
             return PaymentValidation.Invalid("payment value must be positive");
+        }
+        if (text?.ValueNumber is { } number && PaymentRequestText.ValueProblem(number) is { } numberProblem)
+        {
+            return PaymentValidation.Invalid(numberProblem);
         }
         if (decimal.Round(value, 2) != value)
         {
@@ -53,29 +59,15 @@ public sealed record PaymentRequest(string? Id, decimal? Value, string? Currency
         return PaymentValidation.Valid(new PaymentRequestValues(Id, decimal.Round(value, 2), Currency));
     }
 
-    public static bool IsValidId(string id) =>
-        !string.IsNullOrWhiteSpace(id) && id.Length <= MaxIdLength && IsPrintable(id);
-
-    /// <summary>No control characters and no broken UTF-16 (a lone surrogate cannot be stored as UTF-8).</summary>
-    private static bool IsPrintable(string id)
+    /// <summary>A key is the client's text: long enough to recognise, short enough for an error message.</summary>
+    private static string Shorten(string key)
     {
-        for (var i = 0; i < id.Length; i++)
+        if (key.Length <= PaymentId.MaxLength)
         {
-            var c = id[i];
-            if (char.IsControl(c) || c is '\u2028' or '\u2029')
-            {
-                return false;
-            }
-            if (char.IsHighSurrogate(c) && i + 1 < id.Length && char.IsLowSurrogate(id[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(c))
-            {
-                return false;
-            }
+            return key;
         }
-        return true;
+        var length = char.IsHighSurrogate(key[PaymentId.MaxLength - 1]) ? PaymentId.MaxLength - 1 : PaymentId.MaxLength;
+        return $"{key[..length]}...";
     }
 
     private static bool IsIsoCurrency(string currency) =>

@@ -47,6 +47,7 @@ public static class MalformedRequests
         [
             BrokenJson, WrongTypes, HugeNumbers, BadAmounts, BadIds, LoneSurrogates, InvalidUtf8, Oversized,
             WrongContentType, BadCurrency, NotAnObject, DeepNesting, BadPaymentLookups, UnknownRoutes, WrongMethods, WeirdQueries,
+            RepeatedKeys, InexactAmounts, UnsafeIds,
         ];
         return [.. Enumerable.Range(0, count).Select(i => generators[i % generators.Length](random, i))];
     }
@@ -158,9 +159,50 @@ public static class MalformedRequests
         return Pay("deep nesting", $$"""{"id":"{{Id(i)}}","value":12.15,"currency":"EUR","x":{{new string('[', depth)}}{{new string(']', depth)}}}""");
     }
 
+    /// <summary>A key sent twice, also in another case: a parser keeping the last one would record the other amount or id.</summary>
+    private static MalformedRequest RepeatedKeys(Random random, int i)
+    {
+        string[] bodies =
+        [
+            $$"""{"id":"{{Id(i)}}","value":1.00,"value":1000.00,"currency":"EUR"}""",
+            $$"""{"id":"{{Id(i)}}","ID":"{{Id(i)}}-2","value":12.15,"currency":"EUR"}""",
+            $$"""{"id":"{{Id(i)}}","value":12.15,"Value":0.01,"currency":"EUR"}""",
+            $$"""{"id":"{{Id(i)}}","value":12.15,"currency":"EUR","CURRENCY":"GBP"}""",
+            $$"""{"id":"{{Id(i)}}","value":12.15,"currency":"EUR","\u0069d":"{{Id(i)}}-3"}""",
+            $$"""{"id":"{{Id(i)}}","value":12.15,"currency":"EUR","note":1,"Note":2}""",
+        ];
+        return Pay("repeated key", bodies[random.Next(bodies.Length)]);
+    }
+
+    /// <summary>Amounts that decimal would round to whole cents, or written with an exponent.</summary>
+    private static MalformedRequest InexactAmounts(Random random, int i)
+    {
+        string[] values =
+        [
+            "12.149999999999999999999999999999", "12.1500000000000000000000000000001", "0.0000000000000000000000000000001",
+            "1.215e1", "1E2", "12.15E0", "1215e-2", "1e+2", "1.0e0", "5E-1",
+        ];
+        return Pay("inexact or exponent amount", $$"""{"id":"{{Id(i)}}","value":{{values[random.Next(values.Length)]}},"currency":"EUR"}""");
+    }
+
+    /// <summary>Ids that GET /payments/{id} could not find as sent, or that look like another id.</summary>
+    private static MalformedRequest UnsafeIds(Random random, int i)
+    {
+        string[] ids =
+        [
+            ".", "..", $".{Id(i)}", $"{Id(i)}\u200B", $"\u200D{Id(i)}", $"\u202E{Id(i)}", $"{Id(i)}\u2066", $"\u0406{i}", $"\uFF29{i}",
+            $"{Id(i)}\u00A0", $"BAD {i}", $"BAD/{i}", $"BAD\\{i}", $"BAD?{i}", $"BAD#{i}", $"BAD%2F{i}", $"\uD83D\uDCB6{i}", "\uFEFFBAD",
+        ];
+        return Pay("id outside the safe set", $$"""{"id":{{Quote(ids[random.Next(ids.Length)])}},"value":12.15,"currency":"EUR"}""");
+    }
+
     private static MalformedRequest BadPaymentLookups(Random random, int i)
     {
-        string[] ids = [new string('y', random.Next(65, 1500)), "%01", $"{Id(i)}%0A", "%ED%A0%80", "%FF%FE", "%C0%AF", "%00", "%E2%80%A8", "%20"];
+        string[] ids =
+        [
+            new string('y', random.Next(65, 1500)), "%01", $"{Id(i)}%0A", "%ED%A0%80", "%FF%FE", "%C0%AF", "%00", "%E2%80%A8", "%20",
+            $"{Id(i)}%E2%80%8B", $"%E2%80%AE{Id(i)}", $".{Id(i)}", "%D0%86", $"BAD%20{i}",
+        ];
         var id = ids[random.Next(ids.Length)];
         return new MalformedRequest(Provider, "bad payment id in path", HttpMethod.Get, $"/payments/{id}", null, null, RejectedByKestrel: id == "%00");
     }

@@ -117,7 +117,7 @@ public sealed class PaymentsApiTests : IDisposable
     [InlineData("""{"id":"I1","value":12.155,"currency":"EUR"}""", "payment value must have at most 2 decimal places")]
     [InlineData("""{"id":"I1","value":0.001,"currency":"EUR"}""", "payment value must have at most 2 decimal places")]
     [InlineData("""{"id":"I1","value":1000000000.01,"currency":"EUR"}""", "payment value must not exceed 1000000000")]
-    [InlineData("""{"id":"I1","value":1e20,"currency":"EUR"}""", "payment value must not exceed 1000000000")]
+    [InlineData("""{"id":"I1","value":100000000000000000000,"currency":"EUR"}""", "payment value must not exceed 1000000000")]
     [InlineData("""{"id":"I1","value":12.15,"currency":"eur"}""", "payment currency must be an ISO 4217 code of 3 upper-case letters")]
     [InlineData("""{"id":"I1","value":12.15,"currency":"EURO"}""", "payment currency must be an ISO 4217 code of 3 upper-case letters")]
     [InlineData("""{"id":"I1","value":12.15,"currency":"E1R"}""", "payment currency must be an ISO 4217 code of 3 upper-case letters")]

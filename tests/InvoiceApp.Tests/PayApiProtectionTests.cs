@@ -1,0 +1,267 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace InvoiceApp.Tests;
+
+/// <summary>
+/// <c>POST /invoices/pay</c> moves money: with <c>PayApi:ApiKey</c> set it needs the key, and one client can call
+/// it only so often. Reading invoices stays open and unlimited.
+/// </summary>
+public sealed class PayApiProtectionTests : IDisposable
+{
+    private const string Key = "test-key-0123456789abcdef";
+
+    private readonly InvoiceAppFactory _factory = new();
+
+    public void Dispose() => _factory.Dispose();
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private WebApplicationFactory<Model.Invoice> With(params (string Key, string Value)[] settings) =>
+        _factory.WithWebHostBuilder(builder =>
+        {
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
+        });
+
+    private static async Task<HttpResponseMessage> PayAsync(HttpClient client, string? authorization = null, string? forwardedFor = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/invoices/pay");
+        if (authorization is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        }
+        if (forwardedFor is not null)
+        {
+            request.Headers.Add("X-Forwarded-For", forwardedFor);
+        }
+        return await client.SendAsync(request, Cancel);
+    }
+
+    private static async Task<string?> ErrorAsync(HttpResponseMessage response)
+    {
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel)).RootElement.GetProperty("error").GetString();
+    }
+
+    private async Task AssertNothingPaidAsync(HttpClient client)
+    {
+        var invoices = JsonDocument.Parse(await client.GetStringAsync("/invoices", Cancel)).RootElement;
+        Assert.All(invoices.EnumerateArray(), invoice => Assert.False(invoice.GetProperty("IsPaid").GetBoolean()));
+        Assert.Equal("[]", await _factory.ProviderClient.GetStringAsync("/payments", Cancel));
+    }
+
+    [Fact]
+    public async Task Pay_without_a_key_is_refused_with_401_and_a_Bearer_challenge_when_a_key_is_set()
+    {
+        using var app = With(("PayApi:ApiKey", Key));
+        using var client = app.CreateClient();
+
+        var response = await PayAsync(client);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("Bearer", Assert.Single(response.Headers.WwwAuthenticate).Scheme);
+        Assert.Equal("POST /invoices/pay requires an API key: send it as Authorization: Bearer <key>", await ErrorAsync(response));
+        await AssertNothingPaidAsync(client);
+    }
+
+    [Fact]
+    public async Task Pay_with_a_wrong_key_or_scheme_is_refused_with_401_and_pays_nothing()
+    {
+        using var app = With(("PayApi:ApiKey", Key));
+        using var client = app.CreateClient();
+        string[] wrong =
+        [
+            "Bearer wrong-key-0123456789abcdef", $"Bearer {Key}x", $"Bearer {Key[..^1]}", $"Bearer {Key.ToUpperInvariant()}",
+            $"Basic {Key}", Key, "Bearer", "Bearer ", $"Bearer {Key}, Bearer {Key}",
+        ];
+
+        foreach (var authorization in wrong)
+        {
+            var response = await PayAsync(client, authorization);
+
+            Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{authorization}: {(int)response.StatusCode}");
+            Assert.Equal("Bearer", Assert.Single(response.Headers.WwwAuthenticate).Scheme);
+            Assert.False(string.IsNullOrEmpty(await ErrorAsync(response)));
+        }
+        await AssertNothingPaidAsync(client);
+    }
+
+    [Fact]
+    public async Task Pay_with_the_right_key_pays_whatever_the_case_of_the_scheme()
+    {
+        using var app = With(("PayApi:ApiKey", Key));
+        using var client = app.CreateClient();
+
+        var response = await PayAsync(client, $"bearer {Key}");
+        var again = await PayAsync(client, $"Bearer   {Key} ");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(3, JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel)).RootElement.GetProperty("paid").GetArrayLength());
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task Reading_invoices_needs_no_key()
+    {
+        using var app = With(("PayApi:ApiKey", Key));
+        using var client = app.CreateClient();
+
+        var response = await client.GetAsync("/invoices?paid=false", Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Pay_is_open_when_no_key_is_set()
+    {
+        using var client = _factory.CreateClient();
+
+        var response = await PayAsync(client);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Pay_over_the_rate_limit_gets_429_with_Retry_After_and_a_JSON_error()
+    {
+        using var app = With(("PayApi:RateLimit:PermitLimit", "2"), ("PayApi:RateLimit:Window", "00:01:00"));
+        using var client = app.CreateClient();
+
+        var first = await PayAsync(client);
+        var second = await PayAsync(client);
+        var third = await PayAsync(client);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+        var retryAfter = third.Headers.RetryAfter?.Delta;
+        Assert.NotNull(retryAfter);
+        Assert.InRange(retryAfter.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
+        Assert.StartsWith("too many pay requests from this client", await ErrorAsync(third), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Guessing_keys_counts_against_the_rate_limit()
+    {
+        using var app = With(("PayApi:ApiKey", Key), ("PayApi:RateLimit:PermitLimit", "2"), ("PayApi:RateLimit:Window", "00:01:00"));
+        using var client = app.CreateClient();
+
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            answers.Add((await PayAsync(client, $"Bearer guess-{i}-0123456789abcdef")).StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], answers);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await PayAsync(client, $"Bearer {Key}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Reading_invoices_is_not_rate_limited()
+    {
+        using var app = With(("PayApi:RateLimit:PermitLimit", "1"), ("PayApi:RateLimit:Window", "00:01:00"));
+        using var client = app.CreateClient();
+        await PayAsync(client);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await PayAsync(client)).StatusCode);
+
+        var reads = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => client.GetAsync("/invoices", Cancel)));
+
+        Assert.All(reads, read => Assert.Equal(HttpStatusCode.OK, read.StatusCode));
+    }
+
+    [Fact]
+    public async Task The_limit_is_per_client_address_taken_from_X_Forwarded_For_behind_the_ingress()
+    {
+        using var app = With(("PayApi:RateLimit:PermitLimit", "1"), ("PayApi:RateLimit:Window", "00:01:00"), ("ForwardedHeaders_Enabled", "true"));
+        using var client = app.CreateClient();
+
+        var first = await PayAsync(client, forwardedFor: "203.0.113.10");
+        var again = await PayAsync(client, forwardedFor: "203.0.113.10");
+        var other = await PayAsync(client, forwardedFor: "198.51.100.20");
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, again.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_default_limit_lets_20_concurrent_pay_calls_through()
+    {
+        using var client = _factory.CreateClient();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => PayAsync(client)));
+
+        Assert.All(answers, answer => Assert.Equal(HttpStatusCode.OK, answer.StatusCode));
+    }
+
+    [Theory]
+    [InlineData("PayApi:ApiKey", "too-short", "PayApi:ApiKey, when set, must be at least 16 characters")]
+    [InlineData("PayApi:ApiKey", "", "PayApi:ApiKey, when set, must be at least 16 characters")]
+    [InlineData("PayApi:ApiKey", "key-from-a-file-0123456789\n", "PayApi:ApiKey, when set, must be at least 16 characters")]
+    [InlineData("PayApi:ApiKey", "two words 0123456789abcdef", "PayApi:ApiKey, when set, must be at least 16 characters")]
+    [InlineData("PayApi:RateLimit:PermitLimit", "0", "PayApi:RateLimit:PermitLimit must be 1 to 1000000")]
+    [InlineData("PayApi:RateLimit:Window", "00:00:00", "PayApi:RateLimit:Window must be positive")]
+    [InlineData("PayApi:RateLimit:Window", "-00:00:01", "PayApi:RateLimit:Window must be positive")]
+    [InlineData("PayApi:RateLimit:QueueLimit", "-1", "PayApi:RateLimit:QueueLimit must be 0 to 10000")]
+    public void A_bad_pay_api_setting_stops_the_service_at_start_saying_why(string key, string value, string expected)
+    {
+        using var misconfigured = With((key, value));
+
+        var error = Assert.ThrowsAny<Exception>(() => misconfigured.CreateClient());
+
+        Assert.Contains(expected, error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Production", null, true)]
+    [InlineData("Staging", null, true)]
+    [InlineData("Production", Key, false)]
+    [InlineData("Development", null, false)]
+    public void An_open_pay_endpoint_is_warned_about_at_start_outside_Development(string environment, string? key, bool warned)
+    {
+        var logs = new CapturingLoggerProvider();
+        using var app = _factory.WithWebHostBuilder(builder =>
+        {
+            builder.UseEnvironment(environment);
+            if (key is not null)
+            {
+                builder.UseSetting("PayApi:ApiKey", key);
+            }
+            builder.ConfigureServices(services => services.AddSingleton<ILoggerProvider>(logs));
+        });
+
+        using var client = app.CreateClient();
+
+        Assert.Equal(warned, logs.Messages.Any(entry =>
+            entry.Level == LogLevel.Warning && entry.Message.StartsWith("PayApi:ApiKey is not set", StringComparison.Ordinal)));
+    }
+
+    private sealed class CapturingLoggerProvider : ILoggerProvider
+    {
+        public ConcurrentQueue<(LogLevel Level, string Message)> Messages { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => new Logger(Messages);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(ConcurrentQueue<(LogLevel Level, string Message)> messages) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                messages.Enqueue((logLevel, formatter(state, exception)));
+        }
+    }
+}
