@@ -25,15 +25,24 @@ public sealed class InvoiceMetrics
     {
         var meter = meterFactory.Create(Name);
         _paid = meter.CreateCounter<long>("invoices.paid", "{invoice}", "Invoices paid");
-        _failed = meter.CreateCounter<long>("invoices.payment_failures", "{invoice}", "Invoice payments that failed and left the invoice unpaid");
+        _failed = meter.CreateCounter<long>("invoices.payment_failures", "{invoice}", "Invoice payments that did not end paid: failed (unpaid) or in doubt");
         _duration = meter.CreateHistogram<double>("invoices.pay.duration", "s", "Time to pay one invoice, provider call included",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
     }
 
-    public void PaymentFinished(Invoice invoice, bool paid, TimeSpan duration)
+    /// <param name="outcome"><c>paid</c>, <c>failed</c>, <c>inDoubt</c> or <c>pending</c>.</param>
+    public void PaymentFinished(Invoice invoice, string outcome, TimeSpan duration)
     {
         var currency = new KeyValuePair<string, object?>("invoice.currency", invoice.Currency);
-        (paid ? _paid : _failed).Add(1, currency);
-        _duration.Record(duration.TotalSeconds, currency, new KeyValuePair<string, object?>("invoice.outcome", paid ? "paid" : "failed"));
+        var tag = new KeyValuePair<string, object?>("invoice.outcome", outcome);
+        if (outcome == "paid")
+        {
+            _paid.Add(1, currency);
+        }
+        else
+        {
+            _failed.Add(1, currency, tag);
+        }
+        _duration.Record(duration.TotalSeconds, currency, tag);
     }
 }
