@@ -155,7 +155,9 @@ public sealed class SqliteDatabase : Database
     {
         await using var connection = new SqliteConnection(_probeConnectionString);
         await connection.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand($"PRAGMA busy_timeout={ProbeLockWaitSeconds * 1000}; SELECT COUNT(*) FROM (SELECT 1 FROM {table} LIMIT 1)");
+        // One statement: the driver would not surface an error of a second one to ExecuteScalar. A locked file is
+        // retried for the connection's DefaultTimeout, then fails.
+        await using var command = connection.CreateCommand($"SELECT COUNT(*) FROM (SELECT 1 FROM {table} LIMIT 1)");
         await command.ExecuteScalarAsync(cancellationToken);
     }
 
