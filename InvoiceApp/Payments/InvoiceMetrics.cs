@@ -19,13 +19,15 @@ public sealed class InvoiceMetrics
 
     private readonly Counter<long> _paid;
     private readonly Counter<long> _failed;
+    private readonly Counter<long> _inDoubt;
     private readonly Histogram<double> _duration;
 
     public InvoiceMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(Name);
         _paid = meter.CreateCounter<long>("invoices.paid", "{invoice}", "Invoices paid");
-        _failed = meter.CreateCounter<long>("invoices.payment_failures", "{invoice}", "Invoice payments that did not end paid: failed (unpaid) or in doubt");
+        _failed = meter.CreateCounter<long>("invoices.payment_failures", "{invoice}", "Invoice payments that failed and left the invoice unpaid");
+        _inDoubt = meter.CreateCounter<long>("invoices.payments_in_doubt", "{invoice}", "Invoice payments whose outcome is unknown, left in doubt for recovery to settle");
         _duration = meter.CreateHistogram<double>("invoices.pay.duration", "s", "Time to pay one invoice, provider call included",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
     }
@@ -35,13 +37,17 @@ public sealed class InvoiceMetrics
     {
         var currency = new KeyValuePair<string, object?>("invoice.currency", invoice.Currency);
         var tag = new KeyValuePair<string, object?>("invoice.outcome", outcome);
-        if (outcome == "paid")
+        switch (outcome)
         {
-            _paid.Add(1, currency);
-        }
-        else
-        {
-            _failed.Add(1, currency, tag);
+            case "paid":
+                _paid.Add(1, currency);
+                break;
+            case "failed":
+                _failed.Add(1, currency);
+                break;
+            case "inDoubt":
+                _inDoubt.Add(1, currency);
+                break;
         }
         _duration.Record(duration.TotalSeconds, currency, tag);
     }

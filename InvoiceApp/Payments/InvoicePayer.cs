@@ -119,7 +119,8 @@ public sealed partial class InvoicePayer(
             _ => "failed",
         };
         activity?.SetTag("invoice.outcome", tag);
-        if (outcome.Kind is Kind.Failed or Kind.InDoubt)
+        // The span keeps what happened (the provider's answer, set below where it is known); clients get only the reason.
+        if (outcome.Kind is Kind.Failed or Kind.InDoubt && activity?.Status != ActivityStatusCode.Error)
         {
             activity?.SetStatus(ActivityStatusCode.Error, outcome.Reason);
         }
@@ -135,7 +136,6 @@ public sealed partial class InvoicePayer(
         var id = claim.Invoice.InvoiceId;
         var moneyMayHaveMoved = claim.Attempt > 1;
         var earlierAttemptUnknown = false;
-        using var record = new CancellationTokenSource(RecordTimeout);
         try
         {
             if (claim.Attempt > 1)
@@ -150,18 +150,18 @@ public sealed partial class InvoicePayer(
                         return await RecordPaidAsync(claim);
                     }
                     LogConflictingPayment(id, recorded.Value, recorded.Currency, claim.Invoice.Value, claim.Invoice.Currency);
-                    await store.ReleaseAsync(claim, record.Token);
+                    await RecordAsync(token => store.ReleaseAsync(claim, token));
                     return Outcome.Failed(id, PublicReason.ProviderRefused);
                 }
                 if (known && (settleOnly || drain.IsDraining))
                 {
                     // The provider holds nothing: unpaid again, for the next pay call.
-                    await store.ReleaseAsync(claim, record.Token);
+                    await RecordAsync(token => store.ReleaseAsync(claim, token));
                     return settleOnly ? Outcome.Settled(id) : Outcome.Failed(id, PublicReason.ShuttingDown);
                 }
                 if (!known && (settleOnly || drain.IsDraining))
                 {
-                    await store.MarkInDoubtAsync(claim, record.Token);
+                    await RecordAsync(token => store.MarkInDoubtAsync(claim, token));
                     return Outcome.InDoubt(id, PublicReason.AwaitingSettlement);
                 }
                 // Not knowing is no reason to stop a pay call: paying again with the same id is safe. The lookup took
@@ -181,13 +181,15 @@ public sealed partial class InvoicePayer(
                 case ProviderOutcome.Refused:
                 case ProviderOutcome.Unavailable when !earlierAttemptUnknown:
                     // Nothing was paid (a refusal of these values would have refused an earlier attempt too).
+                    Activity.Current?.SetStatus(ActivityStatusCode.Error, answer.Detail);
                     LogPaymentFailed(id, answer.Detail!);
-                    await store.ReleaseAsync(claim, record.Token);
+                    await RecordAsync(token => store.ReleaseAsync(claim, token));
                     return Outcome.Failed(id, answer.Outcome == ProviderOutcome.Refused ? PublicReason.ProviderRefused : PublicReason.ProviderUnavailable);
                 default:
                     // Unknown, or unavailable now after an earlier attempt whose fate the lookup could not tell.
+                    Activity.Current?.SetStatus(ActivityStatusCode.Error, answer.Detail);
                     LogInDoubt(id, answer.Detail!);
-                    await store.MarkInDoubtAsync(claim, record.Token);
+                    await RecordAsync(token => store.MarkInDoubtAsync(claim, token));
                     return Outcome.InDoubt(id, drain.Deadline.IsCancellationRequested ? PublicReason.CutOffByShutdown : PublicReason.OutcomeUnknown);
             }
         }
@@ -216,10 +218,9 @@ public sealed partial class InvoicePayer(
     private async Task<Outcome> RecordPaidAsync(PaymentClaim claim)
     {
         var invoice = claim.Invoice;
-        using var record = new CancellationTokenSource(RecordTimeout);
         try
         {
-            await store.MarkPaidAsync(claim, record.Token);
+            await RecordAsync(token => store.MarkPaidAsync(claim, token));
         }
         catch (Exception e)
         {
@@ -227,8 +228,7 @@ public sealed partial class InvoicePayer(
             LogStoreError(e, invoice.InvoiceId);
             try
             {
-                using var again = new CancellationTokenSource(RecordTimeout);
-                await store.MarkInDoubtAsync(claim, again.Token);
+                await RecordAsync(token => store.MarkInDoubtAsync(claim, token));
             }
             catch (Exception inDoubtFailed)
             {
@@ -238,6 +238,13 @@ public sealed partial class InvoicePayer(
         }
         LogPaid(invoice.InvoiceId, invoice.Value, invoice.Currency, claim.Attempt);
         return Outcome.PaidNow(invoice.AsPaid());
+    }
+
+    /// <summary>Records an outcome: not cut off by the drain deadline, only bounded, from when the write starts.</summary>
+    private static async Task RecordAsync(Func<CancellationToken, Task> write)
+    {
+        using var timeout = new CancellationTokenSource(RecordTimeout);
+        await write(timeout.Token);
     }
 
     private enum Kind
