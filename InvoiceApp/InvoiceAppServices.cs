@@ -20,7 +20,7 @@ public static class InvoiceAppServices
 
     public static IHostApplicationBuilder AddInvoiceApp(this IHostApplicationBuilder builder)
     {
-        builder.AddDatabase("invoicesdb");
+        builder.AddDatabase("invoicesdb", readinessTable: "invoices");
         builder.AddPayApiProtection();
         builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, InvoiceJsonContext.Default));
 
@@ -31,16 +31,24 @@ public static class InvoiceAppServices
             .Validate(o => o.MaxParallelPayments is >= 1 and <= 64, "Payments:MaxParallelPayments must be 1 to 64")
             .Validate(o => o.ClaimLease > ProviderCallLimit(builder.Configuration),
                 "Payments:ClaimLease must outlast one whole provider call (HttpClientResilience:TotalRequestTimeout:Timeout), or a live payment could be taken over")
+            .Validate(o => o.DrainTimeout > TimeSpan.Zero, "Payments:DrainTimeout must be positive")
             .ValidateOnStart();
+        // Shutdown waits for the drain, then for recording what the drain cut off and answering.
+        builder.Services.AddOptions<HostOptions>()
+            .Configure<IOptions<PaymentOptions>>((host, payments) => host.ShutdownTimeout = payments.Value.DrainTimeout + PaymentOptions.ShutdownMargin);
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IInvoiceStore, SqlInvoiceStore>();
         builder.Services.AddSingleton<InvoiceMetrics>();
+        builder.Services.AddSingleton<PaymentDrain>();
         builder.Services.AddScoped<InvoicePayer>();
         builder.Services.AddHostedService<PaymentRecoveryService>();
 
         // No URL here or in any setting: service discovery resolves the name from services__payment-provider__http__0.
-        builder.Services.AddHttpClient<PaymentProviderClient>(http => http.BaseAddress = new Uri(PaymentProviderClient.BaseAddress));
+        // The attempt handler goes inside the resilience handler (added to every client first), so it sees each retry.
+        builder.Services.AddTransient<PaymentAttemptHandler>();
+        builder.Services.AddHttpClient<PaymentProviderClient>(http => http.BaseAddress = new Uri(PaymentProviderClient.BaseAddress))
+            .AddHttpMessageHandler<PaymentAttemptHandler>();
 
         return builder;
     }

@@ -9,6 +9,7 @@ namespace InvoiceApp;
 [JsonSerializable(typeof(Invoice))]
 [JsonSerializable(typeof(IReadOnlyList<Invoice>))]
 [JsonSerializable(typeof(PayResult))]
+[JsonSerializable(typeof(PaymentState))]
 [JsonSerializable(typeof(ErrorResponse))]
 public sealed partial class InvoiceJsonContext : JsonSerializerContext;
 

@@ -19,6 +19,25 @@ public abstract class Database : IAsyncDisposable
     public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// SQL for the database server's current time in Unix milliseconds, or null when the engine has no server
+    /// (an embedded file, read on one host: that host's clock is the only one). Leases shared by replicas are
+    /// timed with it, so a replica whose clock is off cannot take over a live claim.
+    /// </summary>
+    public virtual string? ServerClockMilliseconds => null;
+
+    /// <summary>
+    /// Readiness: opens a connection as the service's own queries would and reads <paramref name="table"/>, so a
+    /// store that answers <c>SELECT 1</c> but has lost its data (a deleted, replaced or corrupt file) is not ready.
+    /// Throws when it cannot.
+    /// </summary>
+    public virtual async Task CheckAsync(string table, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand($"SELECT COUNT(*) FROM (SELECT 1 FROM {table} LIMIT 1) AS probe");
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    /// <summary>
     /// Runs the schema statements once, under a database-wide lock, so that replicas starting together do not
     /// race each other. The statements must be idempotent (<c>CREATE TABLE IF NOT EXISTS</c>, <c>ON CONFLICT DO NOTHING</c>).
     /// </summary>
@@ -54,12 +73,13 @@ public abstract class Database : IAsyncDisposable
     /// </summary>
     /// <param name="connectionString">The service's connection string.</param>
     /// <param name="baseDirectory">Where a relative SQLite file lives: the service's content root, not whatever directory it was started from.</param>
-    public static Database FromConnectionString(string connectionString, string baseDirectory)
+    /// <param name="options">The <c>Database</c> settings; <see cref="DatabaseOptions.MaxPoolSize"/> sizes PostgreSQL's pool.</param>
+    public static Database FromConnectionString(string connectionString, string baseDirectory, DatabaseOptions? options = null)
     {
         var keys = new DbConnectionStringBuilder { ConnectionString = connectionString };
         if (keys.ContainsKey("Host") || keys.ContainsKey("Server"))
         {
-            return new PostgresDatabase(connectionString);
+            return new PostgresDatabase(PostgresDatabase.WithPoolSize(connectionString, options?.MaxPoolSize));
         }
         if (keys.ContainsKey("Data Source") || keys.ContainsKey("DataSource") || keys.ContainsKey("Filename"))
         {
@@ -71,7 +91,11 @@ public abstract class Database : IAsyncDisposable
 
 public sealed class SqliteDatabase : Database
 {
+    /// <summary>Seconds a readiness probe waits for a lock: a file locked out for longer is not ready.</summary>
+    private const int ProbeLockWaitSeconds = 2;
+
     private readonly string _connectionString;
+    private readonly string _probeConnectionString;
 
     public SqliteDatabase(string connectionString, string baseDirectory)
     {
@@ -88,7 +112,18 @@ public sealed class SqliteDatabase : Database
             Directory.CreateDirectory(directory);
         }
         _connectionString = builder.ToString();
+        // Never creates the file (a deleted one must not come back empty), never reuses a pooled connection (which
+        // could still hold a deleted file open), and waits for a lock only briefly.
+        _probeConnectionString = new SqliteConnectionStringBuilder(_connectionString)
+        {
+            Mode = SqliteOpenMode.ReadWrite,
+            Pooling = false,
+            DefaultTimeout = ProbeLockWaitSeconds,
+        }.ToString();
     }
+
+    /// <summary>The file's full path.</summary>
+    public string FilePath => new SqliteConnectionStringBuilder(_connectionString).DataSource;
 
     public override string Kind => "sqlite";
 
@@ -116,6 +151,16 @@ public sealed class SqliteDatabase : Database
         await wal.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public override async Task CheckAsync(string table, CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(_probeConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        // One statement: the driver would not surface an error of a second one to ExecuteScalar. A locked file is
+        // retried for the connection's DefaultTimeout, then fails.
+        await using var command = connection.CreateCommand($"SELECT COUNT(*) FROM (SELECT 1 FROM {table} LIMIT 1)");
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
+
     protected override Task<DbTransaction> BeginMigrationAsync(DbConnection connection, string lockName, CancellationToken cancellationToken) =>
         // Not deferred: BEGIN IMMEDIATE takes the file's write lock now, so a second process waits here.
         Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
@@ -129,6 +174,20 @@ public sealed class PostgresDatabase(string connectionString) : Database
     private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
 
     public override string Kind => "postgresql";
+
+    /// <summary>The connection string the pool was built from (without its password).</summary>
+    public string ConnectionString => new NpgsqlConnectionStringBuilder(connectionString) { Password = null }.ConnectionString;
+
+    public override string ServerClockMilliseconds => "CAST(EXTRACT(EPOCH FROM now()) * 1000 AS BIGINT)";
+
+    /// <summary>
+    /// Applies <c>Database:MaxPoolSize</c> over the connection string's own value: every replica's pool must fit,
+    /// together, under the server's <c>max_connections</c>.
+    /// </summary>
+    public static string WithPoolSize(string connectionString, int? maxPoolSize) =>
+        maxPoolSize is { } size
+            ? new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = size }.ConnectionString
+            : connectionString;
 
     public override string MoneyType => "NUMERIC(14, 2)";
 

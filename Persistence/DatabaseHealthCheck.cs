@@ -2,21 +2,19 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Persistence;
 
-/// <summary>Readiness: the service can reach its own store.</summary>
-public sealed class DatabaseHealthCheck(Database database) : IHealthCheck
+/// <summary>Readiness: the service can read its own data (a real table, not <c>SELECT 1</c>).</summary>
+public sealed class DatabaseHealthCheck(Database database, string table) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            await using var connection = await database.OpenAsync(cancellationToken);
-            await using var command = connection.CreateCommand("SELECT 1");
-            await command.ExecuteScalarAsync(cancellationToken);
-            return HealthCheckResult.Healthy($"{database.Kind} store reachable");
+            await database.CheckAsync(table, cancellationToken);
+            return HealthCheckResult.Healthy($"{database.Kind} store readable");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return HealthCheckResult.Unhealthy($"{database.Kind} store unreachable", e);
+            return HealthCheckResult.Unhealthy($"{database.Kind} store unreadable", e);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using InvoiceApp.Model;
 using InvoiceApp.Payments;
 using InvoiceApp.PayApi;
@@ -6,8 +7,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InvoiceApp.Apis;
 
-public static class InvoicesApi
+public static partial class InvoicesApi
 {
+    /// <summary>Seconds a client is told to wait before trying again when this instance cannot take a pay call.</summary>
+    private const int RetryAfterSeconds = 5;
+
     public static IEndpointRouteBuilder MapInvoicesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/invoices");
@@ -34,14 +38,45 @@ public static class InvoicesApi
     }
 
     /// <summary>
-    /// Pays every unpaid invoice. The work is not tied to the client's connection: a client that gives up
-    /// mid-way must not cut a payment off between the provider's answer and recording it.
+    /// Pays every invoice that is not paid. <c>200</c>: all of them are paid now; <c>502</c>: some failed or are in
+    /// doubt; <c>202</c>: nothing failed, but others are paying some right now. The work is not tied to the client's
+    /// connection (a client that gives up must not cut a payment off between the provider's answer and recording
+    /// it), only to the drain deadline on shutdown.
     /// </summary>
-    public static async Task<Results<Ok<PayResult>, JsonHttpResult<PayResult>>> PayAsync(InvoicePayer payer, IHostApplicationLifetime lifetime)
+    public static async Task<Results<Ok<PayResult>, Accepted<PayResult>, JsonHttpResult<PayResult>, JsonHttpResult<ErrorResponse>>> PayAsync(
+        InvoicePayer payer, PaymentDrain drain, HttpResponse response, ILoggerFactory loggers)
     {
-        var result = await payer.PayAllUnpaidAsync(lifetime.ApplicationStopping);
-        return result.Failed.Count == 0
-            ? TypedResults.Ok(result)
-            : TypedResults.Json(result, InvoiceJsonContext.Default.PayResult, statusCode: StatusCodes.Status502BadGateway);
+        if (drain.IsDraining)
+        {
+            return Unavailable(response, "invoice-app is shutting down; retry the call");
+        }
+        PayResult result;
+        try
+        {
+            result = await payer.PayAllUnpaidAsync(drain.Deadline);
+        }
+        catch (Exception e) when (e is DbException or IOException or InvalidOperationException or TimeoutException or OperationCanceledException)
+        {
+            // The invoices could not even be listed: nothing was attempted.
+            LogListFailed(loggers.CreateLogger(typeof(InvoicesApi)), e);
+            return Unavailable(response, PublicReason.StoreError);
+        }
+
+        if (result.IsComplete)
+        {
+            return TypedResults.Ok(result);
+        }
+        return result.Failed.Count + result.InDoubt.Count > 0
+            ? TypedResults.Json(result, InvoiceJsonContext.Default.PayResult, statusCode: StatusCodes.Status502BadGateway)
+            : TypedResults.Accepted((string?)null, result);
     }
+
+    private static JsonHttpResult<ErrorResponse> Unavailable(HttpResponse response, string error)
+    {
+        response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Json(new ErrorResponse(error), InvoiceJsonContext.Default.ErrorResponse, statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+
+    [LoggerMessage(LogLevel.Error, "POST /invoices/pay could not list the invoices")]
+    private static partial void LogListFailed(ILogger logger, Exception exception);
 }

@@ -19,6 +19,7 @@ public sealed class InvoiceMetrics
 
     private readonly Counter<long> _paid;
     private readonly Counter<long> _failed;
+    private readonly Counter<long> _inDoubt;
     private readonly Histogram<double> _duration;
 
     public InvoiceMetrics(IMeterFactory meterFactory)
@@ -26,14 +27,28 @@ public sealed class InvoiceMetrics
         var meter = meterFactory.Create(Name);
         _paid = meter.CreateCounter<long>("invoices.paid", "{invoice}", "Invoices paid");
         _failed = meter.CreateCounter<long>("invoices.payment_failures", "{invoice}", "Invoice payments that failed and left the invoice unpaid");
+        _inDoubt = meter.CreateCounter<long>("invoices.payments_in_doubt", "{invoice}", "Invoice payments whose outcome is unknown, left in doubt for recovery to settle");
         _duration = meter.CreateHistogram<double>("invoices.pay.duration", "s", "Time to pay one invoice, provider call included",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
     }
 
-    public void PaymentFinished(Invoice invoice, bool paid, TimeSpan duration)
+    /// <param name="outcome"><c>paid</c>, <c>failed</c>, <c>inDoubt</c> or <c>pending</c>.</param>
+    public void PaymentFinished(Invoice invoice, string outcome, TimeSpan duration)
     {
         var currency = new KeyValuePair<string, object?>("invoice.currency", invoice.Currency);
-        (paid ? _paid : _failed).Add(1, currency);
-        _duration.Record(duration.TotalSeconds, currency, new KeyValuePair<string, object?>("invoice.outcome", paid ? "paid" : "failed"));
+        var tag = new KeyValuePair<string, object?>("invoice.outcome", outcome);
+        switch (outcome)
+        {
+            case "paid":
+                _paid.Add(1, currency);
+                break;
+            case "failed":
+                _failed.Add(1, currency);
+                break;
+            case "inDoubt":
+                _inDoubt.Add(1, currency);
+                break;
+        }
+        _duration.Record(duration.TotalSeconds, currency, tag);
     }
 }

@@ -6,16 +6,21 @@ namespace InvoiceApp.Payments;
 
 /// <summary>
 /// payment-provider's API as invoice-app uses it. The HttpClient comes from ServiceDefaults: its base address is
-/// resolved by service discovery and every call runs through the standard resilience handler.
+/// resolved by service discovery and every call runs through the standard resilience handler, inside which
+/// <see cref="PaymentAttemptHandler"/> watches each attempt.
 /// </summary>
-public sealed class PaymentProviderClient(HttpClient http)
+public sealed class PaymentProviderClient(HttpClient http, ILogger<PaymentProviderClient> logger)
 {
     /// <summary>The logical address; service discovery maps it to <c>services__payment-provider__http__0</c>.</summary>
     public const string BaseAddress = "https+http://payment-provider";
 
-    /// <summary>Pays with the invoice id as the payment id, so that paying again can never pay twice.</summary>
+    /// <summary>
+    /// Pays with the invoice id as the payment id, so that paying again can never pay twice. Never throws for the
+    /// provider's faults or for <paramref name="cancellationToken"/>: the answer says whether money may have moved.
+    /// </summary>
     public async Task<ProviderAnswer> PayAsync(Invoice invoice, CancellationToken cancellationToken)
     {
+        var attempts = PaymentAttemptHandler.Watch();
         try
         {
             using var response = await http.PostAsJsonAsync("/payments/pay",
@@ -25,13 +30,22 @@ public sealed class PaymentProviderClient(HttpClient http)
             {
                 return ProviderAnswer.Paid;
             }
-            return ProviderAnswer.Failed($"payment-provider answered {(int)response.StatusCode}{await ReadErrorAsync(response, cancellationToken)}");
+            var detail = $"payment-provider answered {(int)response.StatusCode}{await ReadErrorAsync(response, cancellationToken)}";
+            if ((int)response.StatusCode is >= 400 and < 500)
+            {
+                // A refusal of these values: an earlier attempt with the same values would have been refused (or replayed) too.
+                return ProviderAnswer.Refused(detail);
+            }
+            return attempts.MayHaveReachedProvider ? ProviderAnswer.Unknown(detail) : ProviderAnswer.Unavailable(detail);
         }
-        catch (Exception e) when (IsUnreachable(e, cancellationToken))
+        catch (Exception e) when (IsUnreachable(e) || cancellationToken.IsCancellationRequested)
         {
-            // The payment may or may not have reached the provider: the invoice stays unpaid and the next attempt
-            // repays with the same id, which the provider records at most once.
-            return ProviderAnswer.Failed($"payment-provider unreachable: {e.Message}");
+            var detail = $"payment-provider unreachable: {e.GetType().Name}: {e.Message}";
+            return attempts.MayHaveReachedProvider ? ProviderAnswer.Unknown(detail) : ProviderAnswer.Unavailable(detail);
+        }
+        finally
+        {
+            PaymentAttemptHandler.StopWatching();
         }
     }
 
@@ -48,15 +62,14 @@ public sealed class PaymentProviderClient(HttpClient http)
     }
 
     /// <summary>
-    /// The provider could not be reached or did not answer in time: a refused or broken connection, or a call the
-    /// resilience pipeline cut off (HttpClient reports that as a cancellation even though the caller goes on).
-    /// Only the caller's own cancellation is not such a fault.
+    /// The provider could not be reached, did not answer in time or answered something unreadable: a refused or
+    /// broken connection, or a call the resilience pipeline cut off (HttpClient reports that as a cancellation).
     /// </summary>
-    public static bool IsUnreachable(Exception exception, CancellationToken cancellationToken) =>
+    public static bool IsUnreachable(Exception exception) =>
         exception is HttpRequestException or TimeoutException or OperationCanceledException or Polly.ExecutionRejectedException
-        && !cancellationToken.IsCancellationRequested;
+            or System.Text.Json.JsonException;
 
-    private static async Task<string> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private async Task<string> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         try
         {
@@ -65,16 +78,38 @@ public sealed class PaymentProviderClient(HttpClient http)
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException or HttpRequestException)
         {
+            logger.LogDebug(e, "payment-provider's error body was not readable");
             return "";
         }
     }
 }
 
-public sealed record ProviderAnswer(bool IsPaid, string? Reason)
+/// <summary>What one payment call came to.</summary>
+public enum ProviderOutcome
 {
-    public static readonly ProviderAnswer Paid = new(true, null);
+    /// <summary>The provider answered 2xx: it holds the payment.</summary>
+    Paid,
 
-    public static ProviderAnswer Failed(string reason) => new(false, reason);
+    /// <summary>The provider refused these values (4xx): nothing was paid, and paying again is refused again.</summary>
+    Refused,
+
+    /// <summary>Nothing reached the provider, or it failed without recording (5xx): nothing was paid.</summary>
+    Unavailable,
+
+    /// <summary>A request may have reached the provider and its answer was lost, late or cut off: the money may have moved.</summary>
+    Unknown,
+}
+
+/// <summary>The outcome and, for the logs only, what happened.</summary>
+public sealed record ProviderAnswer(ProviderOutcome Outcome, string? Detail)
+{
+    public static readonly ProviderAnswer Paid = new(ProviderOutcome.Paid, null);
+
+    public static ProviderAnswer Refused(string detail) => new(ProviderOutcome.Refused, detail);
+
+    public static ProviderAnswer Unavailable(string detail) => new(ProviderOutcome.Unavailable, detail);
+
+    public static ProviderAnswer Unknown(string detail) => new(ProviderOutcome.Unknown, detail);
 }
 
 public sealed record ProviderPaymentRequest(string Id, decimal Value, string Currency);

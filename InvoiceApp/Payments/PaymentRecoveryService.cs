@@ -3,9 +3,10 @@ using Microsoft.Extensions.Options;
 namespace InvoiceApp.Payments;
 
 /// <summary>
-/// Settles payments that a process left half done (it died between claiming an invoice and recording the
-/// provider's answer): at start, then every <see cref="PaymentOptions.RecoveryInterval"/>. A pay request
-/// settles them too; this covers the time when nobody asks.
+/// Settles claims whose lease ran out (a process died between claiming an invoice and recording the provider's
+/// answer, or the payment is in doubt) by asking the provider: at start, then every
+/// <see cref="PaymentOptions.RecoveryInterval"/>. It never pays: an invoice the provider does not hold is unpaid
+/// again, for the next pay call.
 /// </summary>
 public sealed partial class PaymentRecoveryService(
     IServiceScopeFactory scopes, IOptions<PaymentOptions> options, TimeProvider time, ILogger<PaymentRecoveryService> logger) : BackgroundService
@@ -18,10 +19,10 @@ public sealed partial class PaymentRecoveryService(
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                var result = await scope.ServiceProvider.GetRequiredService<InvoicePayer>().SettleInterruptedAsync(stoppingToken);
-                if (result.Paid.Count + result.Failed.Count > 0)
+                var result = await scope.ServiceProvider.GetRequiredService<InvoicePayer>().SettleExpiredClaimsAsync(stoppingToken);
+                if (result.Paid.Count + result.Failed.Count + result.InDoubt.Count > 0)
                 {
-                    LogSettled(result.Paid.Count, result.Failed.Count);
+                    LogSettled(result.Paid.Count, result.InDoubt.Count, result.Failed.Count);
                 }
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
@@ -33,9 +34,9 @@ public sealed partial class PaymentRecoveryService(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    [LoggerMessage(LogLevel.Information, "Settled interrupted payments: {Paid} paid, {Failed} still unpaid")]
-    private partial void LogSettled(int paid, int failed);
+    [LoggerMessage(LogLevel.Information, "Settled expired claims: {Paid} found paid, {InDoubt} still in doubt, {Failed} failed")]
+    private partial void LogSettled(int paid, int inDoubt, int failed);
 
-    [LoggerMessage(LogLevel.Warning, "Settling interrupted payments failed; trying again later")]
+    [LoggerMessage(LogLevel.Warning, "Settling expired claims failed; trying again later")]
     private partial void LogRecoveryFailed(Exception exception);
 }

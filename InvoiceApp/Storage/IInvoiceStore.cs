@@ -4,7 +4,8 @@ namespace InvoiceApp.Storage;
 
 /// <summary>
 /// The invoices and where each is on its way to paid. Claims make paying exclusive across requests, threads and
-/// replicas: only the holder of an invoice's claim calls the provider for it.
+/// replicas: only the holder of an invoice's claim calls the provider for it. Lease times come from the
+/// database's clock (PostgreSQL's <c>now()</c>), so replicas whose clocks differ still agree on who holds what.
 /// </summary>
 public interface IInvoiceStore
 {
@@ -16,15 +17,30 @@ public interface IInvoiceStore
 
     Task<IReadOnlyList<Invoice>> ListAsync(bool? paid, CancellationToken cancellationToken);
 
-    /// <summary>Invoices nobody is paying: unpaid ones, and with <paramref name="includeUnpaid"/> false only claims whose holder's lease ran out.</summary>
-    Task<IReadOnlyList<string>> ListClaimableAsync(DateTimeOffset now, bool includeUnpaid, CancellationToken cancellationToken);
+    /// <summary>One invoice as <see cref="ListAsync"/> shows it, or null.</summary>
+    Task<Invoice?> FindAsync(string invoiceId, CancellationToken cancellationToken);
 
-    /// <summary>Marks the invoice as being paid, before the provider is called. Null when it is paid or someone else holds it.</summary>
-    Task<PaymentClaim?> TryClaimAsync(string invoiceId, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
+    /// <summary>Claims whose lease ran out: payments a dead process left behind, and payments in doubt, ready to settle.</summary>
+    Task<IReadOnlyList<string>> ListExpiredClaimsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Claims the invoice for <paramref name="lease"/> before the provider is called: one that is unpaid, or whose
+    /// claim (paying or in doubt) has expired. Null when it is paid or someone else holds it.
+    /// </summary>
+    Task<PaymentClaim?> TryClaimAsync(string invoiceId, TimeSpan lease, CancellationToken cancellationToken);
+
+    /// <summary>Extends the claim to <paramref name="lease"/> from now; false when it was lost (taken over or settled).</summary>
+    Task<bool> RenewAsync(PaymentClaim claim, TimeSpan lease, CancellationToken cancellationToken);
 
     /// <summary>The provider confirmed the payment: the invoice is paid.</summary>
-    Task MarkPaidAsync(PaymentClaim claim, DateTimeOffset now, CancellationToken cancellationToken);
+    Task MarkPaidAsync(PaymentClaim claim, CancellationToken cancellationToken);
 
-    /// <summary>The payment failed: the invoice is unpaid again, to be paid (with the same id) by a later call.</summary>
+    /// <summary>
+    /// The payment's outcome is unknown: the claim stays, in doubt, until its lease ends; then recovery asks the
+    /// provider. Only with the holder's token.
+    /// </summary>
+    Task MarkInDoubtAsync(PaymentClaim claim, CancellationToken cancellationToken);
+
+    /// <summary>Nothing was paid: the invoice is unpaid again, to be paid (with the same id) by a later call. Only with the holder's token.</summary>
     Task ReleaseAsync(PaymentClaim claim, CancellationToken cancellationToken);
 }

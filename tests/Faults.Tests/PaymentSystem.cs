@@ -102,13 +102,18 @@ public sealed class PaymentSystem : IAsyncDisposable
         await _provider!.KillAsync();
     }
 
-    public async Task<ServiceProcess> StartInvoiceAppAsync(CancellationToken cancellationToken)
+    /// <param name="settings">Environment variables over the short timeouts above.</param>
+    public async Task<ServiceProcess> StartInvoiceAppAsync(CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? settings = null)
     {
         var environment = new Dictionary<string, string>(Resilience)
         {
             ["ConnectionStrings__invoicesdb"] = InvoicesDb.ConnectionString,
             ["services__payment-provider__http__0"] = Proxy.Address.ToString(),
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
         var app = await ServiceProcess.StartAsync("InvoiceApp", environment, StartTimeout, cancellationToken);
         _invoiceApps.Add(app);
         _started.Add(app);
@@ -124,19 +129,22 @@ public sealed class PaymentSystem : IAsyncDisposable
 
     public void CountCrashSurvived() => CrashesSurvived++;
 
-    /// <summary>One <c>POST /invoices/pay</c>; 200 and 502 are both answers (502: some payments failed this time).</summary>
     /// <summary>Errors any of the processes logged, killed ones included.</summary>
     public IReadOnlyList<string> ErrorsLogged => [.. _started.SelectMany(process => process.ErrorsLogged.Select(error => $"{process.Name}: {error}"))];
 
     public string Diagnostics => string.Join("\n", _started.Select(process => $"--- {process.Name} {process.Address}\n{process.RecentOutput}"));
 
+    /// <summary>
+    /// One <c>POST /invoices/pay</c>; 200, 202 and 502 are all answers (202: others are paying some right now; 502:
+    /// some payments failed or are in doubt this time).
+    /// </summary>
     public async Task<int> PayOnceAsync(ServiceProcess app, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _payCalls);
         try
         {
             using var response = await _http.PostAsync(new Uri(app.Address, "/invoices/pay"), null, cancellationToken);
-            Assert.True(response.StatusCode is System.Net.HttpStatusCode.OK or System.Net.HttpStatusCode.BadGateway,
+            Assert.True(response.StatusCode is System.Net.HttpStatusCode.OK or System.Net.HttpStatusCode.Accepted or System.Net.HttpStatusCode.BadGateway,
                 $"POST /invoices/pay answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}\n{app.RecentOutput}");
             return (int)response.StatusCode;
         }
@@ -193,7 +201,7 @@ public sealed class PaymentSystem : IAsyncDisposable
         await using var invoices = InvoicesDb.Open();
         await using var connection = await invoices.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id FROM invoices WHERE state = 'paying'";
+        command.CommandText = "SELECT id FROM invoices WHERE state IN ('paying', 'indoubt')";
         var claimed = new List<string>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
@@ -205,6 +213,20 @@ public sealed class PaymentSystem : IAsyncDisposable
         var confirmed = Proxy.Payments.Where(payment => payment.Status == 200).Select(payment => payment.Id).ToHashSet();
         return (claimed.Count, claimed.Count(confirmed.Contains));
     }
+
+    /// <summary>One <c>POST /invoices/pay</c>, its status and body as they came.</summary>
+    public async Task<(int Status, string Body)> PayAnswerAsync(ServiceProcess app, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _payCalls);
+        using var response = await _http.PostAsync(new Uri(app.Address, "/invoices/pay"), null, cancellationToken);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
+    }
+
+    public async Task<List<InvoiceView>> InvoicesAsync(ServiceProcess app, CancellationToken cancellationToken) =>
+        await _http.GetFromJsonAsync<List<InvoiceView>>(new Uri(app.Address, "/invoices"), cancellationToken) ?? [];
+
+    public async Task<List<PaymentView>> PaymentsAsync(CancellationToken cancellationToken) =>
+        await _http.GetFromJsonAsync<List<PaymentView>>(new Uri(Provider.Address, "/payments"), cancellationToken) ?? [];
 
     /// <summary>Both sides, compared with what was seeded.</summary>
     public async Task<Audit> AuditAsync(ServiceProcess app, CancellationToken cancellationToken)
@@ -249,7 +271,8 @@ public sealed record InvoiceView(
     [property: JsonPropertyName("InvoiceId")] string InvoiceId,
     [property: JsonPropertyName("Value")] decimal Value,
     [property: JsonPropertyName("Currency")] string Currency,
-    [property: JsonPropertyName("IsPaid")] bool IsPaid);
+    [property: JsonPropertyName("IsPaid")] bool IsPaid,
+    [property: JsonPropertyName("PaymentState")] string? PaymentState = null);
 
 /// <summary>A payment as <c>GET /payments</c> lists it.</summary>
 public sealed record PaymentView(string Id, decimal Value, string Currency);

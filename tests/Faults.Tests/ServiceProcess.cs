@@ -100,6 +100,32 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>
+    /// Sends SIGTERM, as the kubelet does on every rollout and scale-down, and waits for the process to exit on its
+    /// own. Returns how long that took.
+    /// </summary>
+    public async Task<TimeSpan> TerminateAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync(cancellationToken);
+            Assert.Equal(0, kill.ExitCode);
+        }
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            Assert.Fail($"{Name} did not exit within {timeout} of SIGTERM:\n{RecentOutput}");
+        }
+        _killed = true;
+        return clock.Elapsed;
+    }
+
     public async ValueTask DisposeAsync()
     {
         try

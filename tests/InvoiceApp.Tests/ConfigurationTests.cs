@@ -39,6 +39,8 @@ public sealed class OptionsValidationTests
     [InlineData("Payments:ClaimLease", "00:00:01", "ClaimLease must outlast one whole provider call")]
     [InlineData("Payments:MaxParallelPayments", "0", "MaxParallelPayments must be 1 to 64")]
     [InlineData("Payments:RecoveryInterval", "00:00:00", "RecoveryInterval must be positive")]
+    [InlineData("Payments:DrainTimeout", "00:00:00", "DrainTimeout must be positive")]
+    [InlineData("Database:MaxPoolSize", "0", "Database:MaxPoolSize must be at least 1")]
     public void A_bad_payment_setting_stops_the_service_at_start_saying_why(string key, string value, string expected)
     {
         using var factory = new InvoiceAppFactory();

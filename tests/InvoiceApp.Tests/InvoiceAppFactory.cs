@@ -38,13 +38,16 @@ public sealed class InvoiceAppFactory : WebApplicationFactory<Invoice>
 
     public ProviderDouble Provider { get; }
 
+    /// <summary>invoice-app's SQLite file.</summary>
+    public string InvoicesDatabaseFile => _directory.File("invoices.db");
+
     /// <summary>Reads the provider's own record, bypassing the double.</summary>
     public HttpClient ProviderClient { get; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
-        builder.UseSetting("ConnectionStrings:invoicesdb", $"Data Source={_directory.File("invoices.db")}");
+        builder.UseSetting("ConnectionStrings:invoicesdb", $"Data Source={InvoicesDatabaseFile}");
         // The address service discovery resolves; the double below answers for it.
         builder.UseSetting("services:payment-provider:http:0", "http://payment-provider.test");
         builder.UseSetting("HttpClientResilience:AttemptTimeout:Timeout", "00:00:00.500");

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
 
 namespace InvoiceApp.Tests;
 
@@ -45,7 +46,7 @@ public sealed class InvoicesApiTests : IDisposable
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(
-            """[{"InvoiceId":"I1","Value":12.15,"Currency":"EUR","IsPaid":false},{"InvoiceId":"I2","Value":10.25,"Currency":"GBP","IsPaid":false},{"InvoiceId":"I3","Value":66.13,"Currency":"DKK","IsPaid":false}]""",
+            """[{"InvoiceId":"I1","Value":12.15,"Currency":"EUR","IsPaid":false,"PaymentState":"unpaid"},{"InvoiceId":"I2","Value":10.25,"Currency":"GBP","IsPaid":false,"PaymentState":"unpaid"},{"InvoiceId":"I3","Value":66.13,"Currency":"DKK","IsPaid":false,"PaymentState":"unpaid"}]""",
             raw);
     }
 
@@ -57,7 +58,10 @@ public sealed class InvoicesApiTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(["I1", "I2", "I3"], Ids(body.GetProperty("paid")));
         Assert.All(body.GetProperty("paid").EnumerateArray(), invoice => Assert.True(invoice.GetProperty("IsPaid").GetBoolean()));
+        Assert.All(body.GetProperty("paid").EnumerateArray(), invoice => Assert.Equal("paid", invoice.GetProperty("PaymentState").GetString()));
         Assert.Empty(body.GetProperty("failed").EnumerateArray());
+        Assert.Empty(body.GetProperty("inDoubt").EnumerateArray());
+        Assert.Empty(body.GetProperty("pending").EnumerateArray());
         Assert.Equal(["I1", "I2", "I3"], await RecordedPaymentIdsAsync());
         var i1 = await GetJsonAsync("/payments/I1", _factory.ProviderClient);
         Assert.Equal(12.15m, i1.GetProperty("value").GetDecimal());
@@ -102,22 +106,50 @@ public sealed class InvoicesApiTests : IDisposable
         Assert.Equal(requestsBefore, _factory.Provider.TotalPaymentRequests);
     }
 
-    [Theory]
-    [InlineData(ProviderBehaviour.Fails)]
-    [InlineData(ProviderBehaviour.Hangs)]
-    public async Task A_provider_that_fails_or_times_out_leaves_every_invoice_unpaid_and_the_call_answers_502(ProviderBehaviour behaviour)
+    [Fact]
+    public async Task A_provider_that_fails_leaves_every_invoice_unpaid_and_the_call_answers_502_with_the_failures()
     {
-        _factory.Provider.SetAll(behaviour);
+        _factory.Provider.SetAll(ProviderBehaviour.Fails);
 
         var (status, body) = await PayAsync();
 
         Assert.Equal(HttpStatusCode.BadGateway, status);
         Assert.Empty(body.GetProperty("paid").EnumerateArray());
         Assert.Equal(["I1", "I2", "I3"], Ids(body.GetProperty("failed")));
+        Assert.Empty(body.GetProperty("inDoubt").EnumerateArray());
         Assert.All(body.GetProperty("failed").EnumerateArray(), failure =>
-            Assert.False(string.IsNullOrWhiteSpace(failure.GetProperty("Reason").GetString())));
+            Assert.Equal("payment provider unavailable", failure.GetProperty("Reason").GetString()));
         Assert.Equal(["I1", "I2", "I3"], await InvoiceIdsAsync("?paid=false"));
+        Assert.All((await GetJsonAsync("/invoices")).EnumerateArray(), invoice => Assert.Equal("unpaid", invoice.GetProperty("PaymentState").GetString()));
         Assert.Empty(await RecordedPaymentIdsAsync());
+    }
+
+    [Fact]
+    public async Task A_provider_that_times_out_leaves_the_payments_in_doubt_not_failed_and_the_call_answers_502()
+    {
+        _factory.Provider.SetAll(ProviderBehaviour.Hangs);
+
+        var (status, body) = await PayAsync();
+
+        Assert.Equal(HttpStatusCode.BadGateway, status);
+        Assert.Empty(body.GetProperty("paid").EnumerateArray());
+        Assert.Empty(body.GetProperty("failed").EnumerateArray());
+        Assert.Equal(["I1", "I2", "I3"], Ids(body.GetProperty("inDoubt")));
+        // Not paid, but not plain unpaid either: the original keys say not paid, the added one says why.
+        var invoices = await GetJsonAsync("/invoices");
+        Assert.All(invoices.EnumerateArray(), invoice =>
+        {
+            Assert.False(invoice.GetProperty("IsPaid").GetBoolean());
+            Assert.Equal("inDoubt", invoice.GetProperty("PaymentState").GetString());
+        });
+        Assert.Equal(["I1", "I2", "I3"], await InvoiceIdsAsync("?paid=false"));
+
+        // A second call does not pay them again while they await settlement.
+        _factory.Provider.SetAll(ProviderBehaviour.Healthy);
+        var (againStatus, again) = await PayAsync();
+        Assert.Equal(HttpStatusCode.BadGateway, againStatus);
+        Assert.Equal(["I1", "I2", "I3"], Ids(again.GetProperty("inDoubt")));
+        Assert.Equal(0, _factory.Provider.TotalPaymentRequests);
     }
 
     [Fact]
@@ -131,7 +163,7 @@ public sealed class InvoicesApiTests : IDisposable
         Assert.Equal(["I1", "I3"], Ids(first.GetProperty("paid")));
         var failure = Assert.Single(first.GetProperty("failed").EnumerateArray());
         Assert.Equal("I2", failure.GetProperty("InvoiceId").GetString());
-        Assert.Contains("500", failure.GetProperty("Reason").GetString());
+        Assert.Equal("payment provider unavailable", failure.GetProperty("Reason").GetString());
 
         _factory.Provider.Set("I2", ProviderBehaviour.Healthy);
         var (secondStatus, second) = await PayAsync();
@@ -142,24 +174,60 @@ public sealed class InvoicesApiTests : IDisposable
     }
 
     [Fact]
-    public async Task A_payment_whose_answer_is_lost_stays_unpaid_and_is_settled_later_without_paying_twice()
+    public async Task A_payment_whose_answer_is_lost_is_in_doubt_and_recovery_settles_it_as_paid_without_paying_again()
     {
-        _factory.Provider.Set("I1", ProviderBehaviour.RecordsThenFails);
+        using var app = _factory.WithWebHostBuilder(builder =>
+        {
+            builder.UseSetting("Payments:ClaimLease", "00:00:04");
+            builder.UseSetting("Payments:RecoveryInterval", "00:00:00.200");
+        });
+        using var client = app.CreateClient();
+        _factory.Provider.Set("I1", ProviderBehaviour.AnswerLost);
 
-        var (firstStatus, _) = await PayAsync();
+        var response = await client.PostAsync("/invoices/pay", null, Cancel);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel)).RootElement;
 
-        Assert.Equal(HttpStatusCode.BadGateway, firstStatus);
-        Assert.Equal(["I1"], await InvoiceIdsAsync("?paid=false"));
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal(["I2", "I3"], Ids(body.GetProperty("paid")));
+        Assert.Equal(["I1"], Ids(body.GetProperty("inDoubt")));
+        Assert.Empty(body.GetProperty("failed").EnumerateArray());
         Assert.Contains("I1", await RecordedPaymentIdsAsync());
+        Assert.Equal("inDoubt", await StateOfAsync(client, "I1"));
+        var paymentRequests = _factory.Provider.PaymentRequests("I1");
 
-        _factory.Provider.Set("I1", ProviderBehaviour.Healthy);
-        var (secondStatus, second) = await PayAsync();
-
-        Assert.Equal(HttpStatusCode.OK, secondStatus);
-        Assert.Equal(["I1"], Ids(second.GetProperty("paid")));
+        // Recovery asks the provider once the lease ends, finds the payment, and pays nothing again.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        while (await StateOfAsync(client, "I1") != "paid")
+        {
+            await Task.Delay(100, timeout.Token);
+        }
+        Assert.Equal(paymentRequests, _factory.Provider.PaymentRequests("I1"));
+        Assert.True(_factory.Provider.Lookups("I1") >= 1);
         Assert.Equal(["I1", "I2", "I3"], await RecordedPaymentIdsAsync());
-        var payment = await GetJsonAsync("/payments/I1", _factory.ProviderClient);
-        Assert.Equal(12.15m, payment.GetProperty("value").GetDecimal());
+    }
+
+    [Fact]
+    public async Task An_invoice_another_call_is_paying_is_reported_pending_and_the_call_answers_202()
+    {
+        _factory.Provider.HoldAnswer("I1");
+        var first = PayAsync();
+        await WaitUntilAsync(() => _factory.Provider.PaymentRequests("I1") == 1 && _factory.Provider.PaymentRequests("I3") == 1);
+        await WaitUntilAsync(async () => (await InvoiceIdsAsync("?paid=true")).Length == 2);
+
+        var (status, body) = await PayAsync();
+
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        Assert.Empty(body.GetProperty("paid").EnumerateArray());
+        Assert.Empty(body.GetProperty("failed").EnumerateArray());
+        var pending = Assert.Single(body.GetProperty("pending").EnumerateArray());
+        Assert.Equal("I1", pending.GetProperty("InvoiceId").GetString());
+        Assert.Equal("pending", await StateOfAsync(_client, "I1"));
+
+        _factory.Provider.Release("I1");
+        var (firstStatus, _) = await first;
+        Assert.Equal(HttpStatusCode.OK, firstStatus);
+        Assert.Equal(1, _factory.Provider.PaymentRequests("I1"));
     }
 
     [Fact]
@@ -186,7 +254,10 @@ public sealed class InvoicesApiTests : IDisposable
     {
         var calls = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => PayAsync()));
 
-        Assert.All(calls, call => Assert.Equal(HttpStatusCode.OK, call.Status));
+        // 200: all paid when it ended; 202: some were still being paid by another call, which says so.
+        Assert.All(calls, call => Assert.True(call.Status is HttpStatusCode.OK or HttpStatusCode.Accepted, $"{call.Status}: {call.Body}"));
+        Assert.All(calls, call => Assert.Equal(call.Status == HttpStatusCode.Accepted, call.Body.GetProperty("pending").GetArrayLength() > 0));
+        Assert.All(calls, call => Assert.Empty(call.Body.GetProperty("failed").EnumerateArray()));
         var paidByAllCalls = calls.SelectMany(call => Ids(call.Body.GetProperty("paid"))).Order().ToArray();
         Assert.Equal(["I1", "I2", "I3"], paidByAllCalls);
         Assert.All(new[] { "I1", "I2", "I3" }, id => Assert.Equal(1, _factory.Provider.PaymentRequests(id)));
@@ -204,6 +275,30 @@ public sealed class InvoicesApiTests : IDisposable
 
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.Equal("ready", await readiness.Content.ReadAsStringAsync(Cancel));
+    }
+
+    [Theory]
+    [InlineData("deleted")]
+    [InlineData("replaced by garbage")]
+    public async Task Readiness_reads_the_sqlite_file_so_a_deleted_or_corrupt_file_is_not_ready(string damage)
+    {
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/health", Cancel)).StatusCode);
+        var file = _factory.InvoicesDatabaseFile;
+
+        foreach (var path in new[] { file, file + "-wal", file + "-shm" })
+        {
+            File.Delete(path);
+        }
+        if (damage == "replaced by garbage")
+        {
+            await File.WriteAllTextAsync(file, new string('x', 8192), Cancel);
+        }
+
+        var health = await _client.GetAsync("/health", Cancel);
+        var readiness = await _client.GetAsync("/readiness", Cancel);
+        Assert.True(HttpStatusCode.ServiceUnavailable == health.StatusCode, await health.Content.ReadAsStringAsync(Cancel));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, readiness.StatusCode);
+        Assert.Equal("not ready", await readiness.Content.ReadAsStringAsync(Cancel));
     }
 
     [Theory]
@@ -227,6 +322,22 @@ public sealed class InvoicesApiTests : IDisposable
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel)).RootElement;
         Assert.False(string.IsNullOrEmpty(body.GetProperty("error").GetString()));
+    }
+
+    private static async Task<string?> StateOfAsync(HttpClient client, string invoiceId)
+    {
+        var invoices = JsonDocument.Parse(await client.GetStringAsync("/invoices", Cancel)).RootElement;
+        return invoices.EnumerateArray().Single(invoice => invoice.GetProperty("InvoiceId").GetString() == invoiceId).GetProperty("PaymentState").GetString();
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        while (!await condition())
+        {
+            await Task.Delay(20, timeout.Token);
+        }
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

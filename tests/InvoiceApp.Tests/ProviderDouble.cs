@@ -16,8 +16,11 @@ public enum ProviderBehaviour
     /// <summary>The provider never answers (until the caller gives up).</summary>
     Hangs,
 
-    /// <summary>The provider records the payment but its answer is lost: the caller sees a 500.</summary>
-    RecordsThenFails,
+    /// <summary>The provider records the payment but its answer is lost: the connection breaks before it arrives.</summary>
+    AnswerLost,
+
+    /// <summary>Nothing listens where the provider should be: the connection is refused (a real refusal, on a closed loopback port).</summary>
+    Unreachable,
 }
 
 /// <summary>
@@ -28,7 +31,9 @@ public sealed class ProviderDouble(HttpMessageHandler provider) : DelegatingHand
 {
     private readonly ConcurrentDictionary<string, ProviderBehaviour> _behaviour = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _held = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _heldLookups = new();
     private readonly ConcurrentDictionary<string, int> _paymentRequests = new();
+    private readonly ConcurrentDictionary<string, int> _lookups = new();
 
     public void Set(string invoiceId, ProviderBehaviour behaviour) => _behaviour[invoiceId] = behaviour;
 
@@ -45,6 +50,14 @@ public sealed class ProviderDouble(HttpMessageHandler provider) : DelegatingHand
 
     public void Release(string invoiceId) => _held[invoiceId].TrySetResult();
 
+    /// <summary><c>GET /payments/{id}</c> waits until <see cref="ReleaseLookup"/>, then reaches the provider.</summary>
+    public void HoldLookup(string invoiceId) => _heldLookups[invoiceId] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void ReleaseLookup(string invoiceId) => _heldLookups[invoiceId].TrySetResult();
+
+    /// <summary>Lookups (<c>GET /payments/{id}</c>) that arrived for this id.</summary>
+    public int Lookups(string invoiceId) => _lookups.GetValueOrDefault(invoiceId);
+
     /// <summary>Payment requests the provider answered for this id (each of which it recorded or replayed).</summary>
     public int PaymentRequests(string invoiceId) => _paymentRequests.GetValueOrDefault(invoiceId);
 
@@ -52,7 +65,17 @@ public sealed class ProviderDouble(HttpMessageHandler provider) : DelegatingHand
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (request.Method != HttpMethod.Post || request.RequestUri?.AbsolutePath != "/payments/pay")
+        var path = request.RequestUri?.AbsolutePath ?? "";
+        if (request.Method == HttpMethod.Get && path.StartsWith("/payments/", StringComparison.Ordinal))
+        {
+            var lookedUp = Uri.UnescapeDataString(path["/payments/".Length..]);
+            _lookups.AddOrUpdate(lookedUp, 1, (_, count) => count + 1);
+            if (_heldLookups.TryGetValue(lookedUp, out var heldLookup))
+            {
+                await heldLookup.Task.WaitAsync(cancellationToken);
+            }
+        }
+        if (request.Method != HttpMethod.Post || path != "/payments/pay")
         {
             return await base.SendAsync(request, cancellationToken);
         }
@@ -66,6 +89,8 @@ public sealed class ProviderDouble(HttpMessageHandler provider) : DelegatingHand
             case ProviderBehaviour.Hangs:
                 await Task.Delay(Timeout.Infinite, cancellationToken);
                 throw new InvalidOperationException("unreachable");
+            case ProviderBehaviour.Unreachable:
+                return await SendToClosedPortAsync(request, cancellationToken);
         }
 
         var response = await base.SendAsync(request, cancellationToken);
@@ -74,11 +99,23 @@ public sealed class ProviderDouble(HttpMessageHandler provider) : DelegatingHand
         {
             await held.Task.WaitAsync(cancellationToken);
         }
-        if (_behaviour.GetValueOrDefault(id) == ProviderBehaviour.RecordsThenFails)
+        if (_behaviour.GetValueOrDefault(id) == ProviderBehaviour.AnswerLost)
         {
             response.Dispose();
-            return new HttpResponseMessage(HttpStatusCode.InternalServerError) { Content = new StringContent("""{"error":"answer lost"}""") };
+            throw new HttpRequestException(HttpRequestError.ResponseEnded, "The response ended prematurely (payment-provider.test:8080)");
         }
         return response;
+    }
+
+    /// <summary>A real connection attempt to a loopback port nobody listens on: the error the socket layer really gives.</summary>
+    private static async Task<HttpResponseMessage> SendToClosedPortAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        using var direct = new HttpClient();
+        using var copy = new HttpRequestMessage(request.Method, new Uri($"http://127.0.0.1:{port}{request.RequestUri!.PathAndQuery}"));
+        return await direct.SendAsync(copy, cancellationToken);
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using InvoiceApp.Model;
+using InvoiceApp.Payments;
 using InvoiceApp.Storage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
@@ -9,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace InvoiceApp.Tests;
 
 /// <summary>The real store, except that recording one invoice as paid fails once, as a lost database connection would.</summary>
-public sealed class StoreFailingOnceToMarkPaid(IInvoiceStore store, string invoiceId) : IInvoiceStore
+public sealed class StoreFailingOnceToMarkPaid(IInvoiceStore store, string failingInvoiceId) : IInvoiceStore
 {
     private int _failures;
 
@@ -19,16 +20,62 @@ public sealed class StoreFailingOnceToMarkPaid(IInvoiceStore store, string invoi
 
     public Task<IReadOnlyList<Invoice>> ListAsync(bool? paid, CancellationToken cancellationToken) => store.ListAsync(paid, cancellationToken);
 
-    public Task<IReadOnlyList<string>> ListClaimableAsync(DateTimeOffset now, bool includeUnpaid, CancellationToken cancellationToken) =>
-        store.ListClaimableAsync(now, includeUnpaid, cancellationToken);
+    public Task<Invoice?> FindAsync(string invoiceId, CancellationToken cancellationToken) => store.FindAsync(invoiceId, cancellationToken);
 
-    public Task<PaymentClaim?> TryClaimAsync(string invoiceId, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
-        store.TryClaimAsync(invoiceId, now, leaseUntil, cancellationToken);
+    public Task<IReadOnlyList<string>> ListExpiredClaimsAsync(CancellationToken cancellationToken) => store.ListExpiredClaimsAsync(cancellationToken);
 
-    public Task MarkPaidAsync(PaymentClaim claim, DateTimeOffset now, CancellationToken cancellationToken) =>
-        claim.Invoice.InvoiceId == invoiceId && Interlocked.Increment(ref _failures) == 1
+    public Task<PaymentClaim?> TryClaimAsync(string invoiceId, TimeSpan lease, CancellationToken cancellationToken) =>
+        store.TryClaimAsync(invoiceId, lease, cancellationToken);
+
+    public Task<bool> RenewAsync(PaymentClaim claim, TimeSpan lease, CancellationToken cancellationToken) => store.RenewAsync(claim, lease, cancellationToken);
+
+    public Task MarkPaidAsync(PaymentClaim claim, CancellationToken cancellationToken) =>
+        claim.Invoice.InvoiceId == failingInvoiceId && Interlocked.Increment(ref _failures) == 1
             ? throw new IOException("database connection lost")
-            : store.MarkPaidAsync(claim, now, cancellationToken);
+            : store.MarkPaidAsync(claim, cancellationToken);
+
+    public Task MarkInDoubtAsync(PaymentClaim claim, CancellationToken cancellationToken) => store.MarkInDoubtAsync(claim, cancellationToken);
+
+    public Task ReleaseAsync(PaymentClaim claim, CancellationToken cancellationToken) => store.ReleaseAsync(claim, cancellationToken);
+}
+
+/// <summary>
+/// The real store, except that claiming one invoice fails the way a broken database does, with the driver's own
+/// message naming the file: it must reach the logs, never the client.
+/// </summary>
+public sealed class StoreFailingToClaim(IInvoiceStore store, string failingInvoiceId, string databaseFile) : IInvoiceStore
+{
+    public Task InitializeAsync(IEnumerable<Invoice> seed, CancellationToken cancellationToken) => store.InitializeAsync(seed, cancellationToken);
+
+    public Task<bool> AddAsync(Invoice invoice, CancellationToken cancellationToken) => store.AddAsync(invoice, cancellationToken);
+
+    public Task<IReadOnlyList<Invoice>> ListAsync(bool? paid, CancellationToken cancellationToken) => store.ListAsync(paid, cancellationToken);
+
+    public Task<Invoice?> FindAsync(string invoiceId, CancellationToken cancellationToken) => store.FindAsync(invoiceId, cancellationToken);
+
+    public Task<IReadOnlyList<string>> ListExpiredClaimsAsync(CancellationToken cancellationToken) => store.ListExpiredClaimsAsync(cancellationToken);
+
+    public async Task<PaymentClaim?> TryClaimAsync(string invoiceId, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        if (invoiceId != failingInvoiceId)
+        {
+            return await store.TryClaimAsync(invoiceId, lease, cancellationToken);
+        }
+        // A real driver error: SQLite refusing a file that is not a database.
+        File.WriteAllText(databaseFile + ".broken", "this is not a database");
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={databaseFile}.broken");
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id FROM invoices";
+        await command.ExecuteScalarAsync(cancellationToken);
+        throw new InvalidOperationException("SQLite accepted a file that is not a database");
+    }
+
+    public Task<bool> RenewAsync(PaymentClaim claim, TimeSpan lease, CancellationToken cancellationToken) => store.RenewAsync(claim, lease, cancellationToken);
+
+    public Task MarkPaidAsync(PaymentClaim claim, CancellationToken cancellationToken) => store.MarkPaidAsync(claim, cancellationToken);
+
+    public Task MarkInDoubtAsync(PaymentClaim claim, CancellationToken cancellationToken) => store.MarkInDoubtAsync(claim, cancellationToken);
 
     public Task ReleaseAsync(PaymentClaim claim, CancellationToken cancellationToken) => store.ReleaseAsync(claim, cancellationToken);
 }
@@ -38,7 +85,7 @@ public sealed class StoreFaultTests
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task A_store_fault_on_one_invoice_answers_502_for_it_pays_the_others_and_recovery_settles_it_without_paying_twice()
+    public async Task Recording_a_confirmed_payment_failing_leaves_it_in_doubt_and_recovery_settles_it_as_paid_without_paying_twice()
     {
         using var factory = new InvoiceAppFactory();
         using var app = factory.WithWebHostBuilder(builder =>
@@ -55,25 +102,60 @@ public sealed class StoreFaultTests
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.Equal(["I1", "I3"], body.GetProperty("paid").EnumerateArray().Select(invoice => invoice.GetProperty("InvoiceId").GetString()));
-        var failure = Assert.Single(body.GetProperty("failed").EnumerateArray());
-        Assert.Equal("I2", failure.GetProperty("InvoiceId").GetString());
-        Assert.Contains("database connection lost", failure.GetProperty("Reason").GetString());
-        // The provider holds I2, but invoice-app could not record it: it must not show as paid yet.
+        Assert.Empty(body.GetProperty("failed").EnumerateArray());
+        var inDoubt = Assert.Single(body.GetProperty("inDoubt").EnumerateArray());
+        Assert.Equal("I2", inDoubt.GetProperty("InvoiceId").GetString());
+        Assert.Equal(PublicReason.StoreError, inDoubt.GetProperty("Reason").GetString());
+        // The provider holds I2, but invoice-app could not record it: not paid yet, and shown as in doubt.
         Assert.Equal(HttpStatusCode.OK, (await factory.ProviderClient.GetAsync("/payments/I2", Cancel)).StatusCode);
-        Assert.DoesNotContain("I2", await PaidIdsAsync(client));
+        Assert.Equal("inDoubt", await StateOfAsync(client, "I2"));
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
         timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        while (!(await PaidIdsAsync(client)).Contains("I2"))
+        while (await StateOfAsync(client, "I2") != "paid")
         {
             await Task.Delay(100, timeout.Token);
         }
         Assert.Equal(1, factory.Provider.PaymentRequests("I2"));
     }
 
-    private static async Task<string[]> PaidIdsAsync(HttpClient client)
+    [Fact]
+    public async Task The_502_names_each_failed_invoice_with_a_public_reason_and_trace_id_and_leaks_no_address_exception_or_sql()
     {
-        var invoices = JsonDocument.Parse(await client.GetStringAsync("/invoices?paid=true", Cancel)).RootElement;
-        return [.. invoices.EnumerateArray().Select(invoice => invoice.GetProperty("InvoiceId").GetString()!)];
+        using var factory = new InvoiceAppFactory();
+        using var app = factory.WithWebHostBuilder(builder =>
+            builder.ConfigureTestServices(services => services.AddSingleton<IInvoiceStore>(provider =>
+                new StoreFailingToClaim(ActivatorUtilities.CreateInstance<SqlInvoiceStore>(provider), "I1", factory.InvoicesDatabaseFile))));
+        using var client = app.CreateClient();
+        factory.Provider.Set("I2", ProviderBehaviour.Unreachable);
+        factory.Provider.Set("I3", ProviderBehaviour.Unreachable);
+
+        var response = await client.PostAsync("/invoices/pay", null, Cancel);
+        var raw = await response.Content.ReadAsStringAsync(Cancel);
+        var body = JsonDocument.Parse(raw).RootElement;
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        var failed = body.GetProperty("failed").EnumerateArray().ToDictionary(
+            failure => failure.GetProperty("InvoiceId").GetString()!, failure => failure.GetProperty("Reason").GetString());
+        Assert.Equal(new Dictionary<string, string?>
+        {
+            ["I1"] = PublicReason.StoreError,
+            ["I2"] = PublicReason.ProviderUnavailable,
+            ["I3"] = PublicReason.ProviderUnavailable,
+        }, failed);
+        Assert.All(body.GetProperty("failed").EnumerateArray(), failure =>
+            Assert.Matches("^[0-9a-f]{32}$", failure.GetProperty("TraceId").GetString()));
+        // Nothing of what went wrong inside: no address, port, exception, driver or file name.
+        foreach (var secret in new[] { "127.0.0.1", "localhost", "payment-provider.test", "Connection refused", "Exception", "SQLite", "not a database", "invoices.db", factory.InvoicesDatabaseFile, "Error 26" })
+        {
+            Assert.DoesNotContain(secret, raw, StringComparison.OrdinalIgnoreCase);
+        }
+        Assert.DoesNotMatch(@"[A-Za-z0-9\]]:\d{2,5}\b", raw);
+    }
+
+    private static async Task<string?> StateOfAsync(HttpClient client, string invoiceId)
+    {
+        var invoices = JsonDocument.Parse(await client.GetStringAsync("/invoices", Cancel)).RootElement;
+        return invoices.EnumerateArray().Single(invoice => invoice.GetProperty("InvoiceId").GetString() == invoiceId).GetProperty("PaymentState").GetString();
     }
 }

@@ -7,8 +7,10 @@ namespace Persistence.Tests;
 /// <summary>The contract of invoice-app's store, on a real SQLite file and a real PostgreSQL database.</summary>
 public sealed class InvoiceStoreTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 26, 10, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
+
+    /// <summary>Long enough for a few statements on a loaded machine, short enough to wait out.</summary>
+    private static readonly TimeSpan ShortLease = TimeSpan.FromMilliseconds(700);
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
@@ -21,8 +23,8 @@ public sealed class InvoiceStoreTests
         var store = new SqlInvoiceStore(database);
 
         await store.InitializeAsync(InvoiceAppServices.DemoInvoices, Token);
-        var claim = await store.TryClaimAsync("I1", Now, Now + Lease, Token);
-        await store.MarkPaidAsync(claim!, Now, Token);
+        var claim = await store.TryClaimAsync("I1", Lease, Token);
+        await store.MarkPaidAsync(claim!, Token);
         await store.InitializeAsync(InvoiceAppServices.DemoInvoices, Token);
 
         var invoices = await store.ListAsync(null, Token);
@@ -74,7 +76,7 @@ public sealed class InvoiceStoreTests
             foreach (var id in ids)
             {
                 var claims = await Task.WhenAll(Enumerable.Range(0, 24).Select(i =>
-                    Task.Run(() => stores[i % stores.Count].TryClaimAsync(id, Now, Now + Lease, Token), Token)));
+                    Task.Run(() => stores[i % stores.Count].TryClaimAsync(id, Lease, Token), Token)));
                 var winners = claims.Where(claim => claim is not null).ToList();
                 Assert.Single(winners);
                 Assert.Equal(1, winners[0]!.Attempt);
@@ -98,14 +100,14 @@ public sealed class InvoiceStoreTests
         var store = new SqlInvoiceStore(database);
         await store.InitializeAsync(InvoiceAppServices.DemoInvoices, Token);
 
-        var first = await store.TryClaimAsync("I1", Now, Now + Lease, Token);
+        var first = await store.TryClaimAsync("I1", ShortLease, Token);
         Assert.NotNull(first);
-        Assert.Null(await store.TryClaimAsync("I1", Now + Lease / 2, Now + Lease / 2 + Lease, Token));
-        Assert.DoesNotContain("I1", await store.ListClaimableAsync(Now + Lease / 2, includeUnpaid: true, Token));
+        Assert.Null(await store.TryClaimAsync("I1", Lease, Token));
+        Assert.DoesNotContain("I1", await store.ListExpiredClaimsAsync(Token));
 
-        var later = Now + Lease + TimeSpan.FromSeconds(1);
-        Assert.Equal(["I1"], await store.ListClaimableAsync(later, includeUnpaid: false, Token));
-        var second = await store.TryClaimAsync("I1", later, later + Lease, Token);
+        await Task.Delay(ShortLease + TimeSpan.FromMilliseconds(100), Token);
+        Assert.Equal(["I1"], await store.ListExpiredClaimsAsync(Token));
+        var second = await store.TryClaimAsync("I1", Lease, Token);
 
         Assert.NotNull(second);
         Assert.NotEqual(first.Token, second.Token);
@@ -121,19 +123,104 @@ public sealed class InvoiceStoreTests
         var store = new SqlInvoiceStore(database);
         await store.InitializeAsync(InvoiceAppServices.DemoInvoices, Token);
 
-        var expired = await store.TryClaimAsync("I1", Now, Now + Lease, Token);
-        var later = Now + Lease + TimeSpan.FromSeconds(1);
-        var current = await store.TryClaimAsync("I1", later, later + Lease, Token);
+        var expired = await store.TryClaimAsync("I1", ShortLease, Token);
+        await Task.Delay(ShortLease + TimeSpan.FromMilliseconds(100), Token);
+        var current = await store.TryClaimAsync("I1", Lease, Token);
 
         // The first holder comes back after its lease ran out: its release must not free the new holder's claim.
         await store.ReleaseAsync(expired!, Token);
         await store.ReleaseAsync(current! with { Token = Guid.NewGuid() }, Token);
-        Assert.Null(await store.TryClaimAsync("I1", later, later + Lease, Token));
+        Assert.Null(await store.TryClaimAsync("I1", Lease, Token));
 
         await store.ReleaseAsync(current!, Token);
-        var again = await store.TryClaimAsync("I1", later, later + Lease, Token);
+        var again = await store.TryClaimAsync("I1", Lease, Token);
         Assert.NotNull(again);
         Assert.Equal(3, again.Attempt);
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task A_renewal_extends_the_lease_and_fails_once_the_claim_was_taken_over(string engine)
+    {
+        await using var db = TestDatabase.Create(engine, "invoices");
+        await using var database = db.Open();
+        var store = new SqlInvoiceStore(database);
+        await store.InitializeAsync(InvoiceAppServices.DemoInvoices, Token);
+
+        var holder = await store.TryClaimAsync("I1", ShortLease, Token);
+        Assert.True(await store.RenewAsync(holder!, Lease, Token));
+        await Task.Delay(ShortLease + TimeSpan.FromMilliseconds(100), Token);
+        Assert.Null(await store.TryClaimAsync("I1", Lease, Token));
+
+        Assert.True(await store.RenewAsync(holder!, ShortLease, Token));
+        await Task.Delay(ShortLease + TimeSpan.FromMilliseconds(100), Token);
+        var successor = await store.TryClaimAsync("I1", Lease, Token);
+        Assert.NotNull(successor);
+        Assert.False(await store.RenewAsync(holder!, Lease, Token));
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task A_payment_in_doubt_is_listed_in_doubt_stays_claimed_until_its_lease_ends_and_only_its_holder_can_put_it_there(string engine)
+    {
+        await using var db = TestDatabase.Create(engine, "invoices");
+        await using var database = db.Open();
+        var store = new SqlInvoiceStore(database);
+        await store.InitializeAsync(InvoiceAppServices.DemoInvoices, Token);
+
+        var claim = await store.TryClaimAsync("I1", ShortLease, Token);
+        Assert.Equal(PaymentState.Pending, (await store.FindAsync("I1", Token))!.PaymentState);
+        await store.MarkInDoubtAsync(claim! with { Token = Guid.NewGuid() }, Token);
+        Assert.Equal(PaymentState.Pending, (await store.FindAsync("I1", Token))!.PaymentState);
+        await store.MarkInDoubtAsync(claim!, Token);
+
+        var shown = (await store.ListAsync(false, Token)).Single(invoice => invoice.InvoiceId == "I1");
+        Assert.Equal(new Invoice("I1", 12.15m, "EUR", false) { PaymentState = PaymentState.InDoubt }, shown);
+        Assert.Null(await store.TryClaimAsync("I1", Lease, Token));
+        Assert.DoesNotContain("I1", await store.ListExpiredClaimsAsync(Token));
+
+        await Task.Delay(ShortLease + TimeSpan.FromMilliseconds(100), Token);
+        Assert.Equal(["I1"], await store.ListExpiredClaimsAsync(Token));
+        var settler = await store.TryClaimAsync("I1", Lease, Token);
+        Assert.Equal(2, settler!.Attempt);
+        await store.MarkPaidAsync(settler, Token);
+        Assert.Equal(PaymentState.Paid, (await store.FindAsync("I1", Token))!.PaymentState);
+    }
+
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task A_claim_whose_holder_died_shows_in_doubt_once_its_lease_ends(string engine)
+    {
+        await using var db = TestDatabase.Create(engine, "invoices");
+        await using var database = db.Open();
+        var store = new SqlInvoiceStore(database);
+        await store.InitializeAsync(InvoiceAppServices.DemoInvoices, Token);
+
+        await store.TryClaimAsync("I2", ShortLease, Token);
+        await Task.Delay(ShortLease + TimeSpan.FromMilliseconds(100), Token);
+
+        Assert.Equal(PaymentState.InDoubt, (await store.FindAsync("I2", Token))!.PaymentState);
+    }
+
+    /// <summary>
+    /// Replicas read leases off the database server's clock: one whose own clock runs an hour ahead (as a node
+    /// with a broken NTP would) still cannot take over a live claim.
+    /// </summary>
+    [Fact]
+    public async Task On_postgresql_a_replica_with_a_clock_an_hour_ahead_cannot_take_over_a_live_claim()
+    {
+        await using var db = TestDatabase.Create(TestDatabase.Postgres, "invoices");
+        await using var first = db.Open();
+        await using var second = db.Open();
+        var holder = new SqlInvoiceStore(first, TimeProvider.System);
+        var skewed = new SqlInvoiceStore(second, new ShiftedClock(TimeSpan.FromHours(1)));
+        await holder.InitializeAsync(InvoiceAppServices.DemoInvoices, Token);
+
+        Assert.NotNull(await holder.TryClaimAsync("I1", Lease, Token));
+
+        Assert.Null(await skewed.TryClaimAsync("I1", Lease, Token));
+        Assert.Empty(await skewed.ListExpiredClaimsAsync(Token));
+        Assert.Equal(PaymentState.Pending, (await skewed.FindAsync("I1", Token))!.PaymentState);
     }
 
     [Theory]
@@ -145,13 +232,14 @@ public sealed class InvoiceStoreTests
         var store = new SqlInvoiceStore(database);
         await store.InitializeAsync(InvoiceAppServices.DemoInvoices, Token);
 
-        var claim = await store.TryClaimAsync("I2", Now, Now + Lease, Token);
-        await store.MarkPaidAsync(claim!, Now, Token);
+        var claim = await store.TryClaimAsync("I2", ShortLease, Token);
+        await store.MarkPaidAsync(claim!, Token);
         await store.ReleaseAsync(claim!, Token);
+        await store.MarkInDoubtAsync(claim!, Token);
 
-        var muchLater = Now + TimeSpan.FromDays(1);
-        Assert.Null(await store.TryClaimAsync("I2", muchLater, muchLater + Lease, Token));
-        Assert.DoesNotContain("I2", await store.ListClaimableAsync(muchLater, includeUnpaid: true, Token));
+        await Task.Delay(ShortLease + TimeSpan.FromMilliseconds(100), Token);
+        Assert.Null(await store.TryClaimAsync("I2", Lease, Token));
+        Assert.DoesNotContain("I2", await store.ListExpiredClaimsAsync(Token));
         Assert.Equal(new Invoice("I2", 10.25m, "GBP", true), (await store.ListAsync(true, Token)).Single());
     }
 
@@ -163,8 +251,8 @@ public sealed class InvoiceStoreTests
         await using var database = db.Open();
         var store = new SqlInvoiceStore(database);
         await store.InitializeAsync(InvoiceAppServices.DemoInvoices, Token);
-        var paying = await store.TryClaimAsync("I1", Now, Now + Lease, Token);
-        await store.MarkPaidAsync((await store.TryClaimAsync("I3", Now, Now + Lease, Token))!, Now, Token);
+        var paying = await store.TryClaimAsync("I1", Lease, Token);
+        await store.MarkPaidAsync((await store.TryClaimAsync("I3", Lease, Token))!, Token);
 
         Assert.Equal(["I3"], (await store.ListAsync(true, Token)).Select(invoice => invoice.InvoiceId));
         // An invoice being paid is not paid yet.
@@ -192,7 +280,13 @@ public sealed class InvoiceStoreTests
         Assert.Equal(values, stored.Select(invoice => invoice.Value));
         Assert.Equal("12.15", stored[0].Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal("999999999.99", stored[1].Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var claim = await store.TryClaimAsync("M0", Now, Now + Lease, Token);
+        var claim = await store.TryClaimAsync("M0", Lease, Token);
         Assert.Equal(12.15m, claim!.Invoice.Value);
     }
+}
+
+/// <summary>A replica's clock that is off by <paramref name="offset"/>.</summary>
+public sealed class ShiftedClock(TimeSpan offset) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + offset;
 }

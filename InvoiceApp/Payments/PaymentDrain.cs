@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Options;
+
+namespace InvoiceApp.Payments;
+
+/// <summary>
+/// Shutdown for payments. When the host starts stopping (SIGTERM), <see cref="IsDraining"/> turns true: no new
+/// pay call and no new payment starts. Payments in flight go on until <see cref="Deadline"/>, which fires
+/// <see cref="PaymentOptions.DrainTimeout"/> later and cuts off whatever still waits for the provider.
+/// </summary>
+public sealed class PaymentDrain : IDisposable
+{
+    private readonly CancellationTokenSource _deadline;
+    private readonly CancellationTokenRegistration _stopping;
+    private readonly CancellationToken _stoppingToken;
+
+    public PaymentDrain(IHostApplicationLifetime lifetime, IOptions<PaymentOptions> options, TimeProvider time)
+    {
+        _deadline = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        _stoppingToken = lifetime.ApplicationStopping;
+        var drainTimeout = options.Value.DrainTimeout;
+        _stopping = _stoppingToken.Register(() => _deadline.CancelAfter(drainTimeout));
+    }
+
+    public bool IsDraining => _stoppingToken.IsCancellationRequested;
+
+    /// <summary>Cancels payments still in flight when the drain time is up.</summary>
+    public CancellationToken Deadline => _deadline.Token;
+
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        _deadline.Dispose();
+    }
+}
