@@ -199,7 +199,8 @@ public sealed class PayApiProtectionTests : IDisposable
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => PayAsync(client)));
 
-        Assert.All(answers, answer => Assert.Equal(HttpStatusCode.OK, answer.StatusCode));
+        // Calls that meet another's payment answer 202 (pending); none is refused by the limiter.
+        Assert.All(answers, answer => Assert.Contains(answer.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.Accepted }));
     }
 
     [Theory]
