@@ -50,11 +50,13 @@ public sealed class InvoiceAppFactory : WebApplicationFactory<Invoice>
         builder.UseSetting("ConnectionStrings:invoicesdb", $"Data Source={InvoicesDatabaseFile}");
         // The address service discovery resolves; the double below answers for it.
         builder.UseSetting("services:payment-provider:http:0", "http://payment-provider.test");
-        builder.UseSetting("HttpClientResilience:AttemptTimeout:Timeout", "00:00:00.500");
+        // Short enough that a held answer times out within the test, long enough that a first call on a busy
+        // machine (JIT, a cold SQLite file) is not taken for a lost answer and left in doubt.
+        builder.UseSetting("HttpClientResilience:AttemptTimeout:Timeout", "00:00:01");
         builder.UseSetting("HttpClientResilience:TotalRequestTimeout:Timeout", "00:00:03");
         builder.UseSetting("HttpClientResilience:Retry:MaxRetryAttempts", "2");
         builder.UseSetting("HttpClientResilience:Retry:Delay", "00:00:00.050");
-        builder.UseSetting("HttpClientResilience:CircuitBreaker:SamplingDuration", "00:00:01");
+        builder.UseSetting("HttpClientResilience:CircuitBreaker:SamplingDuration", "00:00:02");
         builder.UseSetting("Payments:ClaimLease", "00:00:10");
         builder.ConfigureTestServices(services =>
             services.AddHttpClient<PaymentProviderClient>().ConfigurePrimaryHttpMessageHandler(() => Provider));
