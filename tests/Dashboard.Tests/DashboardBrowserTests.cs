@@ -66,6 +66,28 @@ public sealed partial class DashboardBrowserTests(PaymentSystemWithDashboard sys
         await DashboardPages.SaveScreenshotAsync(page, "pay-duration.png");
     }
 
+    [Theory]
+    [InlineData(InvoiceApp, "InvoiceApp API", "Pay every invoice that is not paid")]
+    [InlineData(PaymentProvider, "PaymentProvider API", "Record a payment, once per id")]
+    public async Task Each_services_resource_links_to_its_API_page_which_shows_its_operations(string resource, string title, string operation)
+    {
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await DashboardPages.OpenAsync(chromium, system.DashboardUrl);
+
+        await page.GotoAsync("/");
+        var link = DashboardPages.ResourceRow(page, resource).GetByRole(AriaRole.Link, new() { Name = "API reference" });
+        await Expect(link).ToHaveCountAsync(1);
+        await Expect(link).ToHaveAttributeAsync("href", new Uri(system.App.GetEndpoint(resource, "http"), "/scalar").ToString());
+        await DashboardPages.SaveScreenshotAsync(page, "resources.png");
+
+        var apiPage = await page.Context.RunAndWaitForPageAsync(() => link.ClickAsync());
+
+        // The page rendered the service's own OpenAPI document: its title and an operation of its API.
+        await Expect(apiPage).ToHaveTitleAsync(title);
+        await Expect(apiPage.GetByText(operation).First).ToBeVisibleAsync();
+        await DashboardPages.SaveScreenshotAsync(apiPage, $"{resource}-api-page.png");
+    }
+
     /// <summary>A span's first cell in the trace detail is labelled "resource: span name".</summary>
     private static ILocator SpanCells(IPage page, string resourceAndSpan) =>
         page.GetByRole(AriaRole.Gridcell, new() { Name = resourceAndSpan, Exact = true });
