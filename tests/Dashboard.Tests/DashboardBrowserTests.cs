@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Aspire.Hosting.Testing;
 using Microsoft.Playwright;
 using static Dashboard.Tests.PaymentSystemWithDashboard;
 using static Microsoft.Playwright.Assertions;
@@ -67,9 +68,9 @@ public sealed partial class DashboardBrowserTests(PaymentSystemWithDashboard sys
     }
 
     [Theory]
-    [InlineData(InvoiceApp, "InvoiceApp API", "Pay every invoice that is not paid")]
-    [InlineData(PaymentProvider, "PaymentProvider API", "Record a payment, once per id")]
-    public async Task Each_services_resource_links_to_its_API_page_which_shows_its_operations(string resource, string title, string operation)
+    [InlineData(InvoiceApp, "InvoiceApp", "InvoicesApi", "Pay every invoice that is not paid")]
+    [InlineData(PaymentProvider, "PaymentProvider", "PaymentsApi", "Record a payment, once per id")]
+    public async Task Each_services_resource_links_to_its_API_page_which_shows_its_operations(string resource, string service, string group, string operation)
     {
         await using var chromium = await Chromium.LaunchAsync();
         var page = await DashboardPages.OpenAsync(chromium, system.DashboardUrl);
@@ -82,9 +83,11 @@ public sealed partial class DashboardBrowserTests(PaymentSystemWithDashboard sys
 
         var apiPage = await page.Context.RunAndWaitForPageAsync(() => link.ClickAsync());
 
-        // The page rendered the service's own OpenAPI document: its title and an operation of its API.
-        await Expect(apiPage).ToHaveTitleAsync(title);
-        await Expect(apiPage.GetByText(operation).First).ToBeVisibleAsync();
+        // The page rendered the service's own OpenAPI document: its title, and an operation of its API in the sidebar.
+        await Expect(apiPage).ToHaveTitleAsync($"{service} API");
+        var sidebar = apiPage.GetByRole(AriaRole.Complementary, new() { Name = $"Sidebar for {service} | v1" });
+        await sidebar.GetByRole(AriaRole.Button, new() { Name = $"Open Group - {group}" }).ClickAsync();
+        await Expect(sidebar.GetByText(operation)).ToBeVisibleAsync();
         await DashboardPages.SaveScreenshotAsync(apiPage, $"{resource}-api-page.png");
     }
 
