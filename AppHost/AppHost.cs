@@ -2,13 +2,15 @@ var builder = DistributedApplication.CreateBuilder(args);
 
 // payment-provider: records payments; internal only, no external endpoint.
 var paymentProvider = builder.AddProject<Projects.PaymentProvider>("payment-provider")
-    .WithHttpHealthCheck("/health");
+    .WithHttpHealthCheck("/health")
+    .WithUrlForEndpoint("http", ApiPage);
 
 // invoice-app: the only service users reach; finds payment-provider through service discovery.
 var invoiceApp = builder.AddProject<Projects.InvoiceApp>("invoice-app")
     .WithReference(paymentProvider)
     .WaitFor(paymentProvider)
     .WithHttpHealthCheck("/health")
+    .WithUrlForEndpoint("http", ApiPage)
     .WithExternalHttpEndpoints();
 
 // In the cluster each service keeps its state in its own database of one PostgreSQL server;
@@ -26,3 +28,6 @@ if (builder.ExecutionContext.IsPublishMode)
 }
 
 builder.Build().Run();
+
+// Each service's interactive API page (served in Development, as the AppHost runs them), linked from its resource in the dashboard.
+static ResourceUrlAnnotation ApiPage(EndpointReference _) => new() { Url = "/scalar", DisplayText = "API reference" };

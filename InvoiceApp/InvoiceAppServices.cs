@@ -22,7 +22,12 @@ public static class InvoiceAppServices
     {
         builder.AddDatabase("invoicesdb", readinessTable: "invoices");
         builder.AddPayApiProtection();
-        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, InvoiceJsonContext.Default));
+        builder.Services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, InvoiceJsonContext.Default);
+            // As the source-generated contract reads numbers (a string is a wrong type), so the OpenAPI schemas say so too.
+            options.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+        });
 
         builder.Services.AddOptions<PaymentOptions>()
             .Bind(builder.Configuration.GetSection(PaymentOptions.Section))

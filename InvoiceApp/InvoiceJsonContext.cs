@@ -10,7 +10,6 @@ namespace InvoiceApp;
 [JsonSerializable(typeof(IReadOnlyList<Invoice>))]
 [JsonSerializable(typeof(PayResult))]
 [JsonSerializable(typeof(PaymentState))]
-[JsonSerializable(typeof(ErrorResponse))]
 public sealed partial class InvoiceJsonContext : JsonSerializerContext;
 
 /// <summary>payment-provider's JSON, as invoice-app sends and reads it.</summary>

@@ -10,5 +10,4 @@ namespace PaymentProvider;
 [JsonSerializable(typeof(PaymentAccepted))]
 [JsonSerializable(typeof(Payment))]
 [JsonSerializable(typeof(IReadOnlyList<Payment>))]
-[JsonSerializable(typeof(ErrorResponse))]
 public sealed partial class PaymentJsonContext : JsonSerializerContext;

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Configuration;
@@ -14,7 +13,7 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// What every service of the solution shares: OpenTelemetry over OTLP, health checks, service discovery,
-/// resilient HttpClients and JSON error bodies. A service calls <see cref="AddServiceDefaults{TBuilder}"/>
+/// resilient HttpClients, problem documents for errors and the OpenAPI document. A service calls <see cref="AddServiceDefaults{TBuilder}"/>
 /// while building and <see cref="MapDefaultEndpoints"/> once built.
 /// </summary>
 public static class Extensions
@@ -33,6 +32,7 @@ public static class Extensions
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.Services.AddJsonErrors();
+        builder.AddDefaultOpenApi();
 
         builder.Services.AddServiceDiscovery();
         // Retries are safe: every call this solution makes is idempotent (payments carry their id).
@@ -95,26 +95,53 @@ public static class Extensions
 
     /// <summary>
     /// Maps the probes in every environment: Kubernetes probes run outside Development.
-    /// <c>/health</c> and <c>/alive</c> report the checks; <c>/readiness</c> and <c>/liveness</c> keep the
-    /// original services' plain-text answers.
+    /// <c>/health</c> and <c>/alive</c> report the checks as <c>MapHealthChecks</c> would (the status as text, 503 when
+    /// unhealthy), but as handlers, so that the OpenAPI document describes them too; <c>/readiness</c> and
+    /// <c>/liveness</c> keep the original services' plain-text answers. Also maps the OpenAPI document (and its page in
+    /// Development).
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseJsonErrors();
 
-        app.MapHealthChecks(HealthPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) || check.Tags.Contains(LiveTag) });
-        app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
+        app.MapGet(HealthPath, (HealthCheckService health, CancellationToken cancellationToken) =>
+                ReportAsync(health, check => check.Tags.Contains(ReadyTag) || check.Tags.Contains(LiveTag), cancellationToken))
+            .ProducesText(StatusCodes.Status200OK, StatusCodes.Status503ServiceUnavailable);
+        app.MapGet(AlivePath, (HealthCheckService health, CancellationToken cancellationToken) =>
+                ReportAsync(health, check => check.Tags.Contains(LiveTag), cancellationToken))
+            .ProducesText(StatusCodes.Status200OK, StatusCodes.Status503ServiceUnavailable);
 
-        app.MapGet("/liveness", () => TypedResults.Text("alive"));
+        app.MapGet("/liveness", () => TypedResults.Text("alive"))
+            .ProducesText(StatusCodes.Status200OK);
         app.MapGet("/readiness", async Task<ContentHttpResult> (HealthCheckService health, CancellationToken cancellationToken) =>
         {
             var report = await health.CheckHealthAsync(check => check.Tags.Contains(ReadyTag), cancellationToken);
             return report.Status == HealthStatus.Unhealthy
                 ? TypedResults.Text("not ready", statusCode: StatusCodes.Status503ServiceUnavailable)
                 : TypedResults.Text("ready");
-        });
+        })
+            .ProducesText(StatusCodes.Status200OK, StatusCodes.Status503ServiceUnavailable);
+
+        app.MapDefaultOpenApi();
 
         return app;
+    }
+
+    private static async Task<ContentHttpResult> ReportAsync(HealthCheckService health, Func<HealthCheckRegistration, bool> predicate, CancellationToken cancellationToken)
+    {
+        var report = await health.CheckHealthAsync(predicate, cancellationToken);
+        return TypedResults.Text(report.Status.ToString(),
+            statusCode: report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
+    }
+
+    /// <summary>A text answer's statuses, which a <c>ContentHttpResult</c> does not declare itself.</summary>
+    private static RouteHandlerBuilder ProducesText(this RouteHandlerBuilder endpoint, params int[] statusCodes)
+    {
+        foreach (var statusCode in statusCodes)
+        {
+            endpoint.Produces<string>(statusCode, "text/plain");
+        }
+        return endpoint;
     }
 
     private static bool IsProbe(PathString path) =>

@@ -1,23 +1,24 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Microsoft.Extensions.Hosting;
 
-/// <summary>The error body every answer of 400 and above carries: <c>{"error":"..."}</c>, as the original services sent.</summary>
-public sealed record ErrorResponse(string Error);
-
 /// <summary>
-/// Errors the framework produces itself (unknown route, wrong method, a crash) become RFC 7807 problem documents
-/// that also carry <c>error</c>, so a client reads every failure the same way.
+/// Every error answer is an RFC 9457 problem document (<c>application/problem+json</c>) that also carries the message
+/// as <c>error</c>, the one member the original services sent (<c>{"error":"..."}</c>), so an existing client reads
+/// every failure as before. The handlers' errors (<see cref="ServiceDefaults.ErrorProblem"/>) and the framework's own
+/// (unknown route, wrong method, a crash) are written the same way.
 /// </summary>
 public static class JsonErrors
 {
+    /// <summary>The member that holds the message, as the original services named it.</summary>
+    public const string ErrorMember = "error";
+
     public static IServiceCollection AddJsonErrors(this IServiceCollection services) =>
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             var problem = context.ProblemDetails;
-            problem.Extensions["error"] = problem.Detail ?? problem.Title ?? "request failed";
+            problem.Extensions[ErrorMember] = problem.Detail ?? problem.Title ?? "request failed";
         });
 
     public static WebApplication UseJsonErrors(this WebApplication app)

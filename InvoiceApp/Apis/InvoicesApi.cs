@@ -4,6 +4,7 @@ using InvoiceApp.Payments;
 using InvoiceApp.PayApi;
 using InvoiceApp.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ServiceDefaults;
 
 namespace InvoiceApp.Apis;
 
@@ -16,13 +17,13 @@ public static partial class InvoicesApi
     {
         var api = app.MapGroup("/invoices");
 
-        api.MapGet("/", ListAsync);
-        api.MapPost("/pay", PayAsync).RequirePayApiProtection();
+        api.MapGet("/", ListAsync).WithSummary("List the invoices, all or only the paid or unpaid ones");
+        api.MapPost("/pay", PayAsync).RequirePayApiProtection().WithSummary("Pay every invoice that is not paid");
 
         return app;
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<Invoice>>, BadRequest<ErrorResponse>>> ListAsync(
+    public static async Task<Results<Ok<IReadOnlyList<Invoice>>, BadRequestProblem>> ListAsync(
         string? paid, IInvoiceStore store, CancellationToken cancellationToken)
     {
         bool? filter = null;
@@ -30,7 +31,7 @@ public static partial class InvoicesApi
         {
             if (!bool.TryParse(paid, out var value))
             {
-                return TypedResults.BadRequest(new ErrorResponse("paid must be true or false"));
+                return new BadRequestProblem("paid must be true or false");
             }
             filter = value;
         }
@@ -43,7 +44,7 @@ public static partial class InvoicesApi
     /// connection (a client that gives up must not cut a payment off between the provider's answer and recording
     /// it), only to the drain deadline on shutdown.
     /// </summary>
-    public static async Task<Results<Ok<PayResult>, Accepted<PayResult>, JsonHttpResult<PayResult>, JsonHttpResult<ErrorResponse>>> PayAsync(
+    public static async Task<Results<Ok<PayResult>, Accepted<PayResult>, BadGateway<PayResult>, ServiceUnavailableProblem>> PayAsync(
         InvoicePayer payer, PaymentDrain drain, HttpResponse response, ILoggerFactory loggers)
     {
         if (drain.IsDraining)
@@ -67,14 +68,14 @@ public static partial class InvoicesApi
             return TypedResults.Ok(result);
         }
         return result.Failed.Count + result.InDoubt.Count > 0
-            ? TypedResults.Json(result, InvoiceJsonContext.Default.PayResult, statusCode: StatusCodes.Status502BadGateway)
+            ? new BadGateway<PayResult>(result)
             : TypedResults.Accepted((string?)null, result);
     }
 
-    private static JsonHttpResult<ErrorResponse> Unavailable(HttpResponse response, string error)
+    private static ServiceUnavailableProblem Unavailable(HttpResponse response, string error)
     {
         response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return TypedResults.Json(new ErrorResponse(error), InvoiceJsonContext.Default.ErrorResponse, statusCode: StatusCodes.Status503ServiceUnavailable);
+        return new ServiceUnavailableProblem(error);
     }
 
     [LoggerMessage(LogLevel.Error, "POST /invoices/pay could not list the invoices")]

@@ -1,12 +1,13 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using ServiceDefaults;
 
 namespace InvoiceApp.PayApi;
 
 /// <summary>
 /// Lets a pay call through only with <c>Authorization: Bearer &lt;PayApi:ApiKey&gt;</c> when a key is configured;
-/// otherwise answers 401 with <c>WWW-Authenticate: Bearer</c> and a JSON error before the handler runs.
+/// otherwise answers 401 with <c>WWW-Authenticate: Bearer</c> and a problem document before the handler runs.
 /// </summary>
 public sealed class PayApiKeyFilter(IOptions<PayApiOptions> options) : IEndpointFilter
 {
@@ -32,7 +33,7 @@ public sealed class PayApiKeyFilter(IOptions<PayApiOptions> options) : IEndpoint
         var error = presented is null
             ? "POST /invoices/pay requires an API key: send it as Authorization: Bearer <key>"
             : "the API key sent is not valid";
-        return TypedResults.Json(new ErrorResponse(error), InvoiceJsonContext.Default.ErrorResponse, statusCode: StatusCodes.Status401Unauthorized);
+        return new UnauthorizedProblem(error);
     }
 
     /// <summary>The token of the one <c>Authorization: Bearer</c> header, or null when there is none (or more than one).</summary>

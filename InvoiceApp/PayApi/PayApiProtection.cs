@@ -41,8 +41,8 @@ public static partial class PayApiProtection
     public static RouteHandlerBuilder RequirePayApiProtection(this RouteHandlerBuilder pay) =>
         pay.RequireRateLimiting(PayRateLimitPolicy.Name)
             .AddEndpointFilter<PayApiKeyFilter>()
-            .Produces<ErrorResponse>(StatusCodes.Status401Unauthorized)
-            .Produces<ErrorResponse>(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
     private static bool IsUsableKey(string key) =>
         key.Length >= 16 && !key.Any(c => char.IsWhiteSpace(c) || char.IsControl(c));

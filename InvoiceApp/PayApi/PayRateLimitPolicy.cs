@@ -2,13 +2,14 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using ServiceDefaults;
 
 namespace InvoiceApp.PayApi;
 
 /// <summary>
 /// The rate limit of <c>POST /invoices/pay</c>: a fixed window per client address (behind the Ingress, the client's
 /// address from X-Forwarded-For when ASPNETCORE_FORWARDEDHEADERS_ENABLED is set). Over it: 429 with Retry-After and
-/// a JSON error.
+/// a problem document.
 /// </summary>
 public sealed class PayRateLimitPolicy(IOptions<PayApiOptions> options) : IRateLimiterPolicy<string>
 {
@@ -33,11 +34,9 @@ public sealed class PayRateLimitPolicy(IOptions<PayApiOptions> options) : IRateL
     {
         var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : _limits.Window;
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-        var response = context.HttpContext.Response;
-        response.StatusCode = StatusCodes.Status429TooManyRequests;
-        response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        await response.WriteAsJsonAsync(
-            new ErrorResponse($"too many pay requests from this client: at most {_limits.PermitLimit} every {_limits.Window.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s; try again in {seconds} s"),
-            InvoiceJsonContext.Default.ErrorResponse, cancellationToken: cancellationToken);
+        context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        await new TooManyRequestsProblem(
+            $"too many pay requests from this client: at most {_limits.PermitLimit} every {_limits.Window.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s; try again in {seconds} s")
+            .ExecuteAsync(context.HttpContext);
     }
 }

@@ -1,7 +1,10 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 using PaymentProvider.Model;
 using PaymentProvider.Storage;
+using ServiceDefaults;
 
 namespace PaymentProvider.Apis;
 
@@ -14,36 +17,51 @@ public static class PaymentsApi
     {
         var api = app.MapGroup("/payments");
 
-        api.MapPost("/pay", PayAsync);
-        api.MapGet("/", ListAsync);
-        api.MapGet("/{id}", FindAsync);
+        api.MapPost("/pay", PayAsync).AddOpenApiOperationTransformer(DescribePaymentRequestAsync).WithSummary("Record a payment, once per id");
+        api.MapGet("/", ListAsync).WithSummary("List the recorded payments");
+        api.MapGet("/{id}", FindAsync).WithSummary("Find a payment by its id");
 
         return app;
     }
 
-    public static async Task<Results<Ok<PaymentAccepted>, BadRequest<ErrorResponse>, Conflict<ErrorResponse>, JsonHttpResult<ErrorResponse>>> PayAsync(
+    public static async Task<Results<Ok<PaymentAccepted>, BadRequestProblem, ConflictProblem, PayloadTooLargeProblem, UnsupportedMediaTypeProblem>> PayAsync(
         HttpRequest request, IPaymentStore store, PaymentMetrics metrics, CancellationToken cancellationToken)
     {
         var body = await JsonBodyReader.ReadAsync(request, ParsePaymentRequest, MaxBodyBytes, cancellationToken);
         switch (body)
         {
             case JsonBody<ReceivedPaymentRequest>.NotJson:
-                return TypedResults.Json(new ErrorResponse("content type must be application/json"), PaymentJsonContext.Default.ErrorResponse, statusCode: StatusCodes.Status415UnsupportedMediaType);
+                return new UnsupportedMediaTypeProblem("content type must be application/json");
             case JsonBody<ReceivedPaymentRequest>.TooLarge tooLarge:
-                return TypedResults.Json(new ErrorResponse($"request body must be at most {tooLarge.LimitBytes} bytes"), PaymentJsonContext.Default.ErrorResponse, statusCode: StatusCodes.Status413PayloadTooLarge);
+                return new PayloadTooLargeProblem($"request body must be at most {tooLarge.LimitBytes} bytes");
             case JsonBody<ReceivedPaymentRequest>.Read read:
                 var validation = read.Value.Request.Validate(read.Value.Text);
                 if (validation.Payment is not { } payment)
                 {
-                    return TypedResults.BadRequest(new ErrorResponse(validation.Error!));
+                    return new BadRequestProblem(validation.Error!);
                 }
                 var result = await RecordAsync(payment, store, metrics, cancellationToken);
                 return result.Outcome == RecordOutcome.Conflict
-                    ? TypedResults.Conflict(new ErrorResponse($"payment {payment.Id} is already recorded with another value or currency"))
+                    ? new ConflictProblem($"payment {payment.Id} is already recorded with another value or currency")
                     : TypedResults.Ok(new PaymentAccepted(payment.Id));
             default:
-                return TypedResults.BadRequest(new ErrorResponse("failed to process payment request parameters"));
+                return new BadRequestProblem("failed to process payment request parameters");
         }
+    }
+
+    /// <summary>
+    /// The handler reads the body itself (size limit, rules on the raw text), so the document learns its shape here.
+    /// <c>Accepts&lt;PaymentRequest&gt;</c> would describe it too, but routing would then refuse another content type
+    /// with its own 415 before the handler could say why.
+    /// </summary>
+    private static async Task DescribePaymentRequestAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var schema = await context.GetOrCreateSchemaAsync(typeof(PaymentRequest), parameterDescription: null, cancellationToken);
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
+        };
     }
 
     /// <summary>The request as parsed, and what its raw text shows; null (or a JsonException) when it is not a payment request.</summary>
@@ -65,17 +83,17 @@ public static class PaymentsApi
     public static async Task<Ok<IReadOnlyList<Payment>>> ListAsync(IPaymentStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok(await store.ListAsync(cancellationToken));
 
-    public static async Task<Results<Ok<Payment>, NotFound<ErrorResponse>, BadRequest<ErrorResponse>>> FindAsync(
+    public static async Task<Results<Ok<Payment>, NotFoundProblem, BadRequestProblem>> FindAsync(
         string id, IPaymentStore store, CancellationToken cancellationToken)
     {
         // An id outside the safe set can never have been recorded: say why rather than "not found".
         if (PaymentId.Problem(id) is { } problem)
         {
-            return TypedResults.BadRequest(new ErrorResponse(problem));
+            return new BadRequestProblem(problem);
         }
         return await store.FindAsync(id, cancellationToken) is { } payment
             ? TypedResults.Ok(payment)
-            : TypedResults.NotFound(new ErrorResponse($"payment {id} not found"));
+            : new NotFoundProblem($"payment {id} not found");
     }
 }
 

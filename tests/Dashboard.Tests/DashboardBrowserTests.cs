@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Aspire.Hosting.Testing;
 using Microsoft.Playwright;
 using static Dashboard.Tests.PaymentSystemWithDashboard;
 using static Microsoft.Playwright.Assertions;
@@ -64,6 +65,30 @@ public sealed partial class DashboardBrowserTests(PaymentSystemWithDashboard sys
         await DashboardPages.Instrument(page, "InvoiceApp", "invoices.pay.duration").ClickAsync();
         await Expect(page.GetByText("Time to pay one invoice, provider call included")).ToBeVisibleAsync();
         await DashboardPages.SaveScreenshotAsync(page, "pay-duration.png");
+    }
+
+    [Theory]
+    [InlineData(InvoiceApp, "InvoiceApp", "InvoicesApi", "Pay every invoice that is not paid")]
+    [InlineData(PaymentProvider, "PaymentProvider", "PaymentsApi", "Record a payment, once per id")]
+    public async Task Each_services_resource_links_to_its_API_page_which_shows_its_operations(string resource, string service, string group, string operation)
+    {
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await DashboardPages.OpenAsync(chromium, system.DashboardUrl);
+
+        await page.GotoAsync("/");
+        var link = DashboardPages.ResourceRow(page, resource).GetByRole(AriaRole.Link, new() { Name = "API reference" });
+        await Expect(link).ToHaveCountAsync(1);
+        await Expect(link).ToHaveAttributeAsync("href", new Uri(system.App.GetEndpoint(resource, "http"), "/scalar").ToString());
+        await DashboardPages.SaveScreenshotAsync(page, "resources.png");
+
+        var apiPage = await page.Context.RunAndWaitForPageAsync(() => link.ClickAsync());
+
+        // The page rendered the service's own OpenAPI document: its title, and an operation of its API in the sidebar.
+        await Expect(apiPage).ToHaveTitleAsync($"{service} API");
+        var sidebar = apiPage.GetByRole(AriaRole.Complementary, new() { Name = $"Sidebar for {service} | v1" });
+        await sidebar.GetByRole(AriaRole.Button, new() { Name = $"Open Group - {group}" }).ClickAsync();
+        await Expect(sidebar.GetByText(operation)).ToBeVisibleAsync();
+        await DashboardPages.SaveScreenshotAsync(apiPage, $"{resource}-api-page.png");
     }
 
     /// <summary>A span's first cell in the trace detail is labelled "resource: span name".</summary>

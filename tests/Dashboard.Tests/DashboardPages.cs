@@ -30,6 +30,10 @@ public static class DashboardPages
         return page;
     }
 
+    /// <summary>A resource's row on the Resources page.</summary>
+    public static ILocator ResourceRow(IPage page, string resource) =>
+        page.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByText(resource, new() { Exact = true }) });
+
     /// <summary>An instrument in the Metrics page's tree, nested under its meter.</summary>
     public static ILocator Instrument(IPage page, string meter, string instrument) =>
         page.Locator($"fluent-tree-item[title='{meter}'] > fluent-tree-item[title='{instrument}']");

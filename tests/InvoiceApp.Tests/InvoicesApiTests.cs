@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
+using TestSupport;
 
 namespace InvoiceApp.Tests;
 
@@ -87,9 +88,7 @@ public sealed class InvoicesApiTests : IDisposable
     {
         var response = await _client.GetAsync($"/invoices{query}", Cancel);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel)).RootElement;
-        Assert.Equal("paid must be true or false", body.GetProperty("error").GetString());
+        await ProblemAssert.ErrorAsync(response, HttpStatusCode.BadRequest, "paid must be true or false");
     }
 
     [Fact]
@@ -319,9 +318,7 @@ public sealed class InvoicesApiTests : IDisposable
     {
         var response = await _client.GetAsync("/invoices/unknown/route", Cancel);
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel)).RootElement;
-        Assert.False(string.IsNullOrEmpty(body.GetProperty("error").GetString()));
+        await ProblemAssert.ErrorAsync(response, HttpStatusCode.NotFound);
     }
 
     private static async Task<string?> StateOfAsync(HttpClient client, string invoiceId)

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using TestSupport;
 
 namespace InvoiceApp.Tests;
 
@@ -45,11 +46,8 @@ public sealed class PayApiProtectionTests : IDisposable
         return await client.SendAsync(request, Cancel);
     }
 
-    private static async Task<string?> ErrorAsync(HttpResponseMessage response)
-    {
-        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        return JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel)).RootElement.GetProperty("error").GetString();
-    }
+    private static Task<string> ErrorAsync(HttpResponseMessage response) =>
+        ProblemAssert.ErrorAsync(response, response.StatusCode);
 
     private async Task AssertNothingPaidAsync(HttpClient client)
     {
@@ -130,7 +128,7 @@ public sealed class PayApiProtectionTests : IDisposable
     }
 
     [Fact]
-    public async Task Pay_over_the_rate_limit_gets_429_with_Retry_After_and_a_JSON_error()
+    public async Task Pay_over_the_rate_limit_gets_429_with_Retry_After_and_a_problem_document()
     {
         using var app = With(("PayApi:RateLimit:PermitLimit", "2"), ("PayApi:RateLimit:Window", "00:01:00"));
         using var client = app.CreateClient();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using TestSupport;
 
 namespace PaymentProvider.Tests;
 
@@ -23,12 +24,8 @@ public sealed class PaymentsApiTests : IDisposable
     private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel)).RootElement;
 
-    private static async Task AssertErrorAsync(HttpResponseMessage response, HttpStatusCode status, string expectedError)
-    {
-        Assert.Equal(status, response.StatusCode);
-        var body = await JsonAsync(response);
-        Assert.Equal(expectedError, body.GetProperty("error").GetString());
-    }
+    private static Task AssertErrorAsync(HttpResponseMessage response, HttpStatusCode status, string expectedError) =>
+        ProblemAssert.ErrorAsync(response, status, expectedError);
 
     private async Task<JsonElement[]> PaymentsAsync()
     {
@@ -73,8 +70,7 @@ public sealed class PaymentsApiTests : IDisposable
 
         var response = await PayAsync(conflicting);
 
-        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
-        Assert.Contains("I1", (await JsonAsync(response)).GetProperty("error").GetString());
+        Assert.Contains("I1", await ProblemAssert.ErrorAsync(response, HttpStatusCode.Conflict), StringComparison.Ordinal);
         var payment = Assert.Single(await PaymentsAsync());
         Assert.Equal(12.15m, payment.GetProperty("value").GetDecimal());
         Assert.Equal("EUR", payment.GetProperty("currency").GetString());
@@ -145,8 +141,7 @@ public sealed class PaymentsApiTests : IDisposable
         var padding = new string(' ', 16 * 1024);
         var response = await PayAsync($$"""{"id":"I1","value":12.15,"currency":"EUR"}{{padding}}""");
 
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.Contains("16384", (await JsonAsync(response)).GetProperty("error").GetString());
+        Assert.Contains("16384", await ProblemAssert.ErrorAsync(response, HttpStatusCode.RequestEntityTooLarge), StringComparison.Ordinal);
         Assert.Empty(await PaymentsAsync());
     }
 
@@ -215,9 +210,7 @@ public sealed class PaymentsApiTests : IDisposable
         var unknown = await _client.GetAsync("/nothing/here", Cancel);
         var wrongMethod = await _client.DeleteAsync("/payments", Cancel);
 
-        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
-        Assert.False(string.IsNullOrEmpty((await JsonAsync(unknown)).GetProperty("error").GetString()));
-        Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
-        Assert.False(string.IsNullOrEmpty((await JsonAsync(wrongMethod)).GetProperty("error").GetString()));
+        await ProblemAssert.ErrorAsync(unknown, HttpStatusCode.NotFound);
+        await ProblemAssert.ErrorAsync(wrongMethod, HttpStatusCode.MethodNotAllowed);
     }
 }

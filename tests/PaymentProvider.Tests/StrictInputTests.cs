@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using TestSupport;
 
 namespace PaymentProvider.Tests;
 
@@ -24,9 +25,6 @@ public sealed class StrictInputTests : IDisposable
     private Task<HttpResponseMessage> PayAsync(string json) =>
         _client.PostAsync("/payments/pay", new StringContent(json, Encoding.UTF8, "application/json"), Cancel);
 
-    private static async Task<string?> ErrorAsync(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel)).RootElement.GetProperty("error").GetString();
-
     private async Task<JsonElement[]> PaymentsAsync()
     {
         var body = await _client.GetStringAsync("/payments", Cancel);
@@ -37,8 +35,7 @@ public sealed class StrictInputTests : IDisposable
     {
         var response = await PayAsync(body);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal(expectedError, await ErrorAsync(response));
+        await ProblemAssert.ErrorAsync(response, HttpStatusCode.BadRequest, expectedError);
         Assert.Empty(await PaymentsAsync());
     }
 
@@ -174,7 +171,6 @@ public sealed class StrictInputTests : IDisposable
     {
         var response = await _client.GetAsync($"/payments/{escapedId}", Cancel);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal(expectedError, await ErrorAsync(response));
+        await ProblemAssert.ErrorAsync(response, HttpStatusCode.BadRequest, expectedError);
     }
 }

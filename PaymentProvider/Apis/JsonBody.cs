@@ -1,8 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Microsoft.AspNetCore.Http;
 
-namespace Microsoft.Extensions.Hosting;
+namespace PaymentProvider.Apis;
 
 /// <summary>Why a request body could not be read, or the value it held.</summary>
 public abstract record JsonBody<T>
