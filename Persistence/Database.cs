@@ -31,7 +31,14 @@ public abstract class Database : IAsyncDisposable
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection, null, sql, parameters);
         using var span = StartSpan(sql);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        try
+        {
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (Exception e) when (DatabaseTelemetry.Failed(span, e))
+        {
+            throw;
+        }
     }
 
     /// <summary>Runs <paramref name="sql"/> and reads each row with <paramref name="read"/>.</summary>
@@ -41,13 +48,20 @@ public abstract class Database : IAsyncDisposable
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection, null, sql, parameters);
         using var span = StartSpan(sql);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<T>();
-        while (await reader.ReadAsync(cancellationToken))
+        try
         {
-            rows.Add(read(reader));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var rows = new List<T>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(read(reader));
+            }
+            return rows;
         }
-        return rows;
+        catch (Exception e) when (DatabaseTelemetry.Failed(span, e))
+        {
+            throw;
+        }
     }
 
     /// <summary>The first row <paramref name="sql"/> returns, or null.</summary>
@@ -68,7 +82,14 @@ public abstract class Database : IAsyncDisposable
         {
             await using var command = Command(connection, transaction, sql, []);
             using var span = StartSpan(sql);
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            try
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (Exception e) when (DatabaseTelemetry.Failed(span, e))
+            {
+                throw;
+            }
         }
         await transaction.CommitAsync(cancellationToken);
     }

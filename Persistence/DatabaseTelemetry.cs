@@ -34,6 +34,17 @@ public static class DatabaseTelemetry
         return activity;
     }
 
+    /// <summary>
+    /// Marks <paramref name="span"/> failed with the exception's type (<c>error.type</c>); false, so that as an exception
+    /// filter it lets the exception go on unchanged.
+    /// </summary>
+    internal static bool Failed(Activity? span, Exception exception)
+    {
+        span?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
+        span?.SetTag("error.type", exception.GetType().FullName);
+        return false;
+    }
+
     /// <summary>The statement's first keyword (SELECT, INSERT, UPDATE, CREATE, ...).</summary>
     private static string Operation(string sql)
     {

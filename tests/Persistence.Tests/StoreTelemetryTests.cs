@@ -37,6 +37,21 @@ public sealed class StoreTelemetryTests
     }
 
     [Fact]
+    public async Task A_failing_sqlite_statement_leaves_a_span_with_error_status_and_the_error_type()
+    {
+        await using var db = TestDatabase.Create(TestDatabase.Sqlite, "spans");
+        await using var host = await ServiceHost.StartAsync(db.ConnectionString, Token);
+        var store = new SqlInvoiceStore(host.Services.GetRequiredService<Database>());
+
+        // No schema yet: the table is missing.
+        await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => store.ListAsync(null, Token));
+
+        var span = Assert.Single(host.Spans(), span => span.Source.Name == DatabaseTelemetry.SourceName);
+        Assert.Equal(System.Diagnostics.ActivityStatusCode.Error, span.Status);
+        Assert.Equal(typeof(Microsoft.Data.Sqlite.SqliteException).FullName, span.GetTagItem("error.type"));
+    }
+
+    [Fact]
     public async Task A_postgresql_store_call_is_traced_by_npgsql_under_the_current_span_and_not_twice()
     {
         await using var db = TestDatabase.Create(TestDatabase.Postgres, "spans");
