@@ -21,8 +21,6 @@ public abstract class Database : IAsyncDisposable
     /// </summary>
     public const string NowMilliseconds = "CAST(date_part('epoch', now()) * 1000 AS BIGINT)";
 
-    public abstract string Kind { get; }
-
     public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
     /// <summary>Runs <paramref name="sql"/> (constant text; values only as <paramref name="parameters"/>) and returns the rows it changed.</summary>
@@ -204,8 +202,6 @@ public sealed class SqliteDatabase : Database
     /// <summary>The file's full path.</summary>
     public string FilePath => new SqliteConnectionStringBuilder(_connectionString).DataSource;
 
-    public override string Kind => "sqlite";
-
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
@@ -280,8 +276,6 @@ public sealed class PostgresDatabase : Database
         _ownsDataSource = dataSource is null;
         _dataSource = dataSource ?? NpgsqlDataSource.Create(connectionString);
     }
-
-    public override string Kind => "postgresql";
 
     /// <summary>The connection string the pool was built from (without its password).</summary>
     public string ConnectionString => new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString) { Password = null }.ConnectionString;
