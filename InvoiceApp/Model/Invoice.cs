@@ -64,7 +64,8 @@ public sealed record PayResult(
     [property: JsonPropertyName("inDoubt")] IReadOnlyList<UnpaidInvoice> InDoubt,
     [property: JsonPropertyName("pending")] IReadOnlyList<UnpaidInvoice> Pending)
 {
-    /// <summary>Every invoice that was not paid at the start is paid now.</summary>
+    /// <summary>Every invoice that was not paid at the start is paid now (the status code says it; not in the body).</summary>
+    [JsonIgnore]
     public bool IsComplete => Failed.Count == 0 && InDoubt.Count == 0 && Pending.Count == 0;
 }
 
