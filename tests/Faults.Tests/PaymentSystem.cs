@@ -152,6 +152,14 @@ public sealed class PaymentSystem : IAsyncDisposable
         {
             return 0; // killed by the test while answering
         }
+        catch (HttpRequestException e)
+        {
+            // Not killed by the test: say what the process wrote last. A crash closes its socket a moment before
+            // its exit is seen, so look again after a short wait.
+            await Task.Delay(500, CancellationToken.None);
+            throw new InvalidOperationException(
+                $"POST /invoices/pay to {app.Name} at {app.Address} failed ({e.Message}); the process {(app.HasExited ? "has exited" : "is still running")}:\n{app.RecentOutput}", e);
+        }
     }
 
     /// <summary>
