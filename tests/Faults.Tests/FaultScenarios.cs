@@ -164,6 +164,6 @@ public sealed class FaultScenarios
             $"[{scenario} / {engine}] {audit.Invoices} invoices, {system.PayCalls} POST /invoices/pay; proxy: {system.Proxy.Describe()}; " +
             $"crashes survived: {system.CrashesSurvived}; double payments found: {audit.DoublePayments}; invoices lost: {audit.Lost}; " +
             $"replays absorbed by the provider: {audit.ReplaysAbsorbed}; errors logged by the services: {errors.Count}; {notes}; {elapsed.TotalSeconds:F1} s");
-        Assert.True(errors.Count == 0, $"the services logged errors:\n{string.Join("\n", errors.Take(10))}\n{system.Diagnostics}");
+        Assert.True(errors.Count == 0, $"the services logged errors:\n{string.Join("\n", errors.Take(10))}\n{system.ErrorDetails}\n{system.Diagnostics}");
     }
 }

@@ -132,6 +132,9 @@ public sealed class PaymentSystem : IAsyncDisposable
     /// <summary>Errors any of the processes logged, killed ones included.</summary>
     public IReadOnlyList<string> ErrorsLogged => [.. _started.SelectMany(process => process.ErrorsLogged.Select(error => $"{process.Name}: {error}"))];
 
+    /// <summary>The messages and exceptions under the errors the services logged.</summary>
+    public string ErrorDetails => string.Join("\n", _started.Where(process => process.ErrorsLogged.Count > 0).Select(process => $"--- {process.Name} errors\n{process.ErrorDetails}"));
+
     public string Diagnostics => string.Join("\n", _started.Select(process => $"--- {process.Name} {process.Address}\n{process.RecentOutput}"));
 
     /// <summary>

@@ -35,6 +35,13 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     /// <summary>Log entries at level Error or Critical (the console logger's <c>fail:</c> and <c>crit:</c>), except the resilience pipeline's: unhandled exceptions among them.</summary>
     public IReadOnlyCollection<string> ErrorsLogged => _errors;
 
+    private const int ErrorDetailLines = 6;
+    private readonly ConcurrentQueue<string> _errorDetails = new();
+    private int _errorDetailLines;
+
+    /// <summary>What followed each logged error's header: its message and the top of its exception.</summary>
+    public string ErrorDetails => string.Join('\n', _errorDetails);
+
     /// <summary>The last lines the process wrote, for a failure message.</summary>
     public string RecentOutput => string.Join('\n', _output);
 
@@ -173,6 +180,17 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             && !line.StartsWith("fail: Polly", StringComparison.Ordinal))
         {
             _errors.Enqueue(line);
+            _errorDetailLines = ErrorDetailLines;
+        }
+        else if (_errorDetailLines > 0 && line.StartsWith(' '))
+        {
+            // The message and the first lines of the exception under an error's header, for the failure message.
+            _errorDetails.Enqueue(line);
+            _errorDetailLines--;
+        }
+        else
+        {
+            _errorDetailLines = 0;
         }
         while (_output.Count > KeptOutputLines && _output.TryDequeue(out _))
         {

@@ -93,6 +93,6 @@ public sealed class ShutdownTests
             $"answered {status}: {paid.Length} paid, {inDoubt.Length} in doubt, {failed.Length} not attempted; exited {exitedAfter.TotalSeconds:F1} s after SIGTERM; " +
             $"after restart and recovery: {held.Count} held by the provider = {held.Count} shown paid; double payments: {audit.DoublePayments}; invoices lost: {audit.Lost}");
         audit.AssertExactlyOnce(system.Diagnostics);
-        Assert.True(system.ErrorsLogged.Count == 0, $"the services logged errors:\n{string.Join("\n", system.ErrorsLogged.Take(10))}\n{system.Diagnostics}");
+        Assert.True(system.ErrorsLogged.Count == 0, $"the services logged errors:\n{string.Join("\n", system.ErrorsLogged.Take(10))}\n{system.ErrorDetails}\n{system.Diagnostics}");
     }
 }
