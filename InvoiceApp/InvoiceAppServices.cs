@@ -20,7 +20,7 @@ public static class InvoiceAppServices
 
     public static IHostApplicationBuilder AddInvoiceApp(this IHostApplicationBuilder builder)
     {
-        builder.AddDatabase("invoicesdb", readinessTable: "invoices");
+        builder.AddDatabase("invoicesdb", SqlInvoiceStore.ReadinessQuery);
         builder.AddPayApiProtection();
         builder.Services.ConfigureHttpJsonOptions(options =>
         {

@@ -7,7 +7,7 @@ public static class PaymentProviderServices
 {
     public static IHostApplicationBuilder AddPaymentProvider(this IHostApplicationBuilder builder)
     {
-        builder.AddDatabase("paymentsdb", readinessTable: "payments");
+        builder.AddDatabase("paymentsdb", SqlPaymentStore.ReadinessQuery);
         builder.Services.ConfigureHttpJsonOptions(options =>
         {
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, PaymentJsonContext.Default);

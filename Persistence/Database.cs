@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -6,52 +8,86 @@ namespace Persistence;
 
 /// <summary>
 /// Where a service keeps its state: an embedded SQLite file (the default, nothing to install) or PostgreSQL
-/// (in the cluster). The stores write one dialect of SQL that both understand; only the schema types, the
-/// connection set-up and the lock that serialises migrations differ.
+/// (in the cluster). The stores write one dialect of SQL that both understand, as constant text; only the schema
+/// types, the connection set-up and the lock that serialises migrations differ. Every query runs through
+/// <see cref="ExecuteAsync"/> or <see cref="QueryAsync{T}"/>: open, command, parameters and reader in one place.
 /// </summary>
 public abstract class Database : IAsyncDisposable
 {
-    public abstract string Kind { get; }
-
-    /// <summary>Column type for money: exact decimals, never floating point.</summary>
-    public abstract string MoneyType { get; }
+    /// <summary>
+    /// The current time in Unix milliseconds, as SQL both engines run. On PostgreSQL it is the database server's
+    /// clock, so replicas whose clocks differ still agree on leases; a SQLite file lives on one host, and
+    /// <see cref="SqliteDatabase"/> answers <c>now()</c> and <c>date_part()</c> from that host's clock.
+    /// </summary>
+    public const string NowMilliseconds = "CAST(date_part('epoch', now()) * 1000 AS BIGINT)";
 
     public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
-    /// <summary>
-    /// SQL for the database server's current time in Unix milliseconds, or null when the engine has no server
-    /// (an embedded file, read on one host: that host's clock is the only one). Leases shared by replicas are
-    /// timed with it, so a replica whose clock is off cannot take over a live claim.
-    /// </summary>
-    public virtual string? ServerClockMilliseconds => null;
-
-    /// <summary>
-    /// Readiness: opens a connection as the service's own queries would and reads <paramref name="table"/>, so a
-    /// store that answers <c>SELECT 1</c> but has lost its data (a deleted, replaced or corrupt file) is not ready.
-    /// Throws when it cannot.
-    /// </summary>
-    public virtual async Task CheckAsync(string table, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="sql"/> (constant text; values only as <paramref name="parameters"/>) and returns the rows it changed.</summary>
+    public async Task<int> ExecuteAsync([ConstantExpected] string sql, SqlParameters parameters, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand($"SELECT COUNT(*) FROM (SELECT 1 FROM {table} LIMIT 1) AS probe");
-        await command.ExecuteScalarAsync(cancellationToken);
+        await using var command = Command(connection, null, sql, parameters);
+        using var span = StartSpan(sql);
+        try
+        {
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (Exception e) when (DatabaseTelemetry.Failed(span, e))
+        {
+            throw;
+        }
     }
+
+    /// <summary>Runs <paramref name="sql"/> and reads each row with <paramref name="read"/>.</summary>
+    public async Task<IReadOnlyList<T>> QueryAsync<T>([ConstantExpected] string sql, SqlParameters parameters, Func<DbDataReader, T> read,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, sql, parameters);
+        using var span = StartSpan(sql);
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var rows = new List<T>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(read(reader));
+            }
+            return rows;
+        }
+        catch (Exception e) when (DatabaseTelemetry.Failed(span, e))
+        {
+            throw;
+        }
+    }
+
+    /// <summary>The first row <paramref name="sql"/> returns, or null.</summary>
+    public async Task<T?> QueryFirstOrDefaultAsync<T>([ConstantExpected] string sql, SqlParameters parameters, Func<DbDataReader, T> read,
+        CancellationToken cancellationToken) where T : class =>
+        await QueryAsync(sql, parameters, read, cancellationToken) is [var first, ..] ? first : null;
 
     /// <summary>
     /// Runs the schema statements once, under a database-wide lock, so that replicas starting together do not
     /// race each other. The statements must be idempotent (<c>CREATE TABLE IF NOT EXISTS</c>, <c>ON CONFLICT DO NOTHING</c>).
     /// </summary>
-    public async Task MigrateAsync(string lockName, IEnumerable<string> statements, CancellationToken cancellationToken)
+    public async Task MigrateAsync(string lockName, Schema schema, CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await BeginMigrationAsync(connection, lockName, cancellationToken);
-        foreach (var sql in statements)
+        foreach (var sql in StatementsOf(schema))
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = sql;
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            await using var command = Command(connection, transaction, sql, []);
+            using var span = StartSpan(sql);
+            try
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (Exception e) when (DatabaseTelemetry.Failed(span, e))
+            {
+                throw;
+            }
         }
         await transaction.CommitAsync(cancellationToken);
     }
@@ -65,7 +101,31 @@ public abstract class Database : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>This engine's statements of <paramref name="schema"/>.</summary>
+    protected abstract IReadOnlyList<string> StatementsOf(Schema schema);
+
+    /// <summary>A span for one statement, or null where the driver traces its own commands (Npgsql does).</summary>
+    protected virtual Activity? StartSpan(string sql) => null;
+
     protected abstract Task<DbTransaction> BeginMigrationAsync(DbConnection connection, string lockName, CancellationToken cancellationToken);
+
+    /// <summary>The one place SQL text becomes a command. Every caller passes constant text (CA1857 holds them to it).</summary>
+    [SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities",
+        Justification = "Callers pass constant SQL text ([ConstantExpected], or a Schema of constants); values arrive only as parameters.")]
+    protected static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, SqlParameters parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+        return command;
+    }
 
     /// <summary>
     /// Picks the engine from the connection string's own keys: <c>Data Source=</c> is a SQLite file,
@@ -74,20 +134,33 @@ public abstract class Database : IAsyncDisposable
     /// <param name="connectionString">The service's connection string.</param>
     /// <param name="baseDirectory">Where a relative SQLite file lives: the service's content root, not whatever directory it was started from.</param>
     /// <param name="options">The <c>Database</c> settings; <see cref="DatabaseOptions.MaxPoolSize"/> sizes PostgreSQL's pool.</param>
-    public static Database FromConnectionString(string connectionString, string baseDirectory, DatabaseOptions? options = null)
+    /// <param name="clock">The host's clock, which times a SQLite file's leases; PostgreSQL uses its server's.</param>
+    public static Database FromConnectionString(string connectionString, string baseDirectory, DatabaseOptions? options = null, TimeProvider? clock = null) =>
+        IsPostgres(connectionString)
+            ? new PostgresDatabase(PostgresDatabase.WithPoolSize(connectionString, options?.MaxPoolSize))
+            : new SqliteDatabase(connectionString, baseDirectory, clock);
+
+    /// <summary>True for a PostgreSQL connection string, false for a SQLite one; throws for anything else.</summary>
+    public static bool IsPostgres(string connectionString)
     {
         var keys = new DbConnectionStringBuilder { ConnectionString = connectionString };
         if (keys.ContainsKey("Host") || keys.ContainsKey("Server"))
         {
-            return new PostgresDatabase(PostgresDatabase.WithPoolSize(connectionString, options?.MaxPoolSize));
+            return true;
         }
         if (keys.ContainsKey("Data Source") || keys.ContainsKey("DataSource") || keys.ContainsKey("Filename"))
         {
-            return new SqliteDatabase(connectionString, baseDirectory);
+            return false;
         }
         throw new ArgumentException("The connection string names neither a SQLite 'Data Source' nor a PostgreSQL 'Host'.", nameof(connectionString));
     }
 }
+
+/// <summary>A query's parameters: name and value, never spliced into the text.</summary>
+public sealed class SqlParameters : List<(string Name, object? Value)>;
+
+/// <summary>A store's schema, as constant statements for each engine (they differ only in column types).</summary>
+public sealed record Schema(IReadOnlyList<string> Sqlite, IReadOnlyList<string> Postgres);
 
 public sealed class SqliteDatabase : Database
 {
@@ -96,8 +169,10 @@ public sealed class SqliteDatabase : Database
 
     private readonly string _connectionString;
     private readonly string _probeConnectionString;
+    private readonly TimeProvider _clock;
+    private readonly string _namespace;
 
-    public SqliteDatabase(string connectionString, string baseDirectory)
+    public SqliteDatabase(string connectionString, string baseDirectory, TimeProvider? clock = null)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString)
         {
@@ -120,22 +195,23 @@ public sealed class SqliteDatabase : Database
             Pooling = false,
             DefaultTimeout = ProbeLockWaitSeconds,
         }.ToString();
+        _clock = clock ?? TimeProvider.System;
+        _namespace = Path.GetFileNameWithoutExtension(builder.DataSource);
     }
 
     /// <summary>The file's full path.</summary>
     public string FilePath => new SqliteConnectionStringBuilder(_connectionString).DataSource;
 
-    public override string Kind => "sqlite";
-
-    public override string MoneyType => "TEXT";
-
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
-        await using var pragmas = connection.CreateCommand();
+        // The two PostgreSQL functions NowMilliseconds uses, from this host's clock, so both engines run one SQL text.
+        connection.CreateFunction("now", () => _clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0);
+        connection.CreateFunction("date_part", (string field, double epochSeconds) =>
+            field == "epoch" ? epochSeconds : throw new NotSupportedException($"date_part('{field}', ...) is not provided for SQLite"));
         // Per connection: a busy timeout makes writers queue, also across processes; FULL syncs every commit.
-        pragmas.CommandText = "PRAGMA busy_timeout=30000; PRAGMA synchronous=FULL;";
+        await using var pragmas = Command(connection, null, "PRAGMA busy_timeout=30000; PRAGMA synchronous=FULL;", []);
         await pragmas.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
@@ -147,49 +223,71 @@ public sealed class SqliteDatabase : Database
     public override async Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var wal = connection.CreateCommand("PRAGMA journal_mode=WAL;");
+        await using var wal = Command(connection, null, "PRAGMA journal_mode=WAL;", []);
         await wal.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public override async Task CheckAsync(string table, CancellationToken cancellationToken)
+    /// <summary>
+    /// Readiness: opens the file as the service's own queries would and runs <paramref name="readinessQuery"/> (a
+    /// read of a real table), so a file that answers <c>SELECT 1</c> but has lost its data (deleted, replaced or
+    /// corrupt) is not ready. Throws when it cannot.
+    /// </summary>
+    public async Task CheckAsync(string readinessQuery, CancellationToken cancellationToken)
     {
         await using var connection = new SqliteConnection(_probeConnectionString);
         await connection.OpenAsync(cancellationToken);
         // One statement: the driver would not surface an error of a second one to ExecuteScalar. A locked file is
         // retried for the connection's DefaultTimeout, then fails.
-        await using var command = connection.CreateCommand($"SELECT COUNT(*) FROM (SELECT 1 FROM {table} LIMIT 1)");
+        await using var command = Command(connection, null, readinessQuery, []);
         await command.ExecuteScalarAsync(cancellationToken);
     }
+
+    protected override IReadOnlyList<string> StatementsOf(Schema schema) => schema.Sqlite;
+
+    /// <summary>
+    /// SQLite has no driver tracing: each statement gets a client span under the caller's, named and tagged as
+    /// OpenTelemetry's database conventions say.
+    /// </summary>
+    protected override Activity? StartSpan(string sql) => DatabaseTelemetry.StartSqlite(sql, _namespace);
 
     protected override Task<DbTransaction> BeginMigrationAsync(DbConnection connection, string lockName, CancellationToken cancellationToken) =>
         // Not deferred: BEGIN IMMEDIATE takes the file's write lock now, so a second process waits here.
         Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
 }
 
-public sealed class PostgresDatabase(string connectionString) : Database
+/// <summary>
+/// PostgreSQL through a pooled <see cref="NpgsqlDataSource"/>: in a service the one Aspire.Npgsql registers (with its
+/// health check, tracing and metrics); otherwise one of its own.
+/// </summary>
+public sealed class PostgresDatabase : Database
 {
     private const string DuplicateDatabase = "42P04";
     private const string UniqueViolation = "23505";
 
-    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
+    private readonly string _connectionString;
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly bool _ownsDataSource;
 
-    public override string Kind => "postgresql";
+    /// <param name="connectionString">The full connection string (with its password): the maintenance connection that creates the database needs it.</param>
+    /// <param name="dataSource">The application's data source, which its container disposes; null builds and owns one.</param>
+    public PostgresDatabase(string connectionString, NpgsqlDataSource? dataSource = null)
+    {
+        _connectionString = connectionString;
+        _ownsDataSource = dataSource is null;
+        _dataSource = dataSource ?? NpgsqlDataSource.Create(connectionString);
+    }
 
     /// <summary>The connection string the pool was built from (without its password).</summary>
-    public string ConnectionString => new NpgsqlConnectionStringBuilder(connectionString) { Password = null }.ConnectionString;
-
-    public override string ServerClockMilliseconds => "CAST(EXTRACT(EPOCH FROM now()) * 1000 AS BIGINT)";
+    public string ConnectionString => new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString) { Password = null }.ConnectionString;
 
     /// <summary>
     /// Applies <c>Database:MaxPoolSize</c> over the connection string's own value: every replica's pool must fit,
     /// together, under the server's <c>max_connections</c>.
     /// </summary>
     public static string WithPoolSize(string connectionString, int? maxPoolSize) =>
-        maxPoolSize is { } size
+        maxPoolSize is { } size and >= 1
             ? new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = size }.ConnectionString
             : connectionString;
-
-    public override string MoneyType => "NUMERIC(14, 2)";
 
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
@@ -200,23 +298,23 @@ public sealed class PostgresDatabase(string connectionString) : Database
     /// </summary>
     public override async Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
-        var target = new NpgsqlConnectionStringBuilder(connectionString);
+        var target = new NpgsqlConnectionStringBuilder(_connectionString);
         if (string.IsNullOrEmpty(target.Database) || target.Database == "postgres")
         {
             return;
         }
-        var maintenance = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
+        var maintenance = new NpgsqlConnectionStringBuilder(_connectionString) { Database = "postgres", Pooling = false };
         await using var connection = new NpgsqlConnection(maintenance.ConnectionString);
         await connection.OpenAsync(cancellationToken);
-        await using var exists = connection.CreateCommand("SELECT 1 FROM pg_database WHERE datname = @name");
-        exists.AddParameter("name", target.Database);
+        await using var exists = Command(connection, null, "SELECT 1 FROM pg_database WHERE datname = @name", [("name", target.Database)]);
         if (await exists.ExecuteScalarAsync(cancellationToken) is not null)
         {
             return;
         }
+        await using var quote = Command(connection, null, "SELECT quote_ident(@name)", [("name", target.Database)]);
         try
         {
-            await using var create = connection.CreateCommand($"CREATE DATABASE \"{target.Database.Replace("\"", "\"\"", StringComparison.Ordinal)}\"");
+            await using var create = CreateDatabase(connection, (string)(await quote.ExecuteScalarAsync(cancellationToken))!);
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
         catch (PostgresException e) when (e.SqlState is DuplicateDatabase or UniqueViolation)
@@ -225,21 +323,29 @@ public sealed class PostgresDatabase(string connectionString) : Database
         }
     }
 
+    protected override IReadOnlyList<string> StatementsOf(Schema schema) => schema.Postgres;
+
     protected override async Task<DbTransaction> BeginMigrationAsync(DbConnection connection, string lockName, CancellationToken cancellationToken)
     {
         var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
         // Held until commit: a second replica waits here, then finds the schema in place.
-        command.CommandText = "SELECT pg_advisory_xact_lock(hashtext(@lockName))";
-        command.AddParameter("lockName", lockName);
+        await using var command = Command(connection, transaction, "SELECT pg_advisory_xact_lock(hashtext(@lockName))", [("lockName", lockName)]);
         await command.ExecuteNonQueryAsync(cancellationToken);
         return transaction;
     }
 
     public override async ValueTask DisposeAsync()
     {
-        await _dataSource.DisposeAsync();
+        if (_ownsDataSource)
+        {
+            await _dataSource.DisposeAsync();
+        }
         await base.DisposeAsync();
     }
+
+    /// <summary>CREATE DATABASE takes no parameters: its name is an identifier, quoted by the server's own quote_ident.</summary>
+    [SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities",
+        Justification = "The only SQL with a name in its text: CREATE DATABASE cannot take a parameter, and quote_ident quoted the name.")]
+    private static NpgsqlCommand CreateDatabase(NpgsqlConnection connection, string quotedName) =>
+        new($"CREATE DATABASE {quotedName}", connection);
 }

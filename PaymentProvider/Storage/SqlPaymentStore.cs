@@ -4,72 +4,49 @@ using Persistence;
 
 namespace PaymentProvider.Storage;
 
-/// <summary>Payments in SQLite or PostgreSQL through plain ADO.NET: the primary key is what makes recording idempotent.</summary>
+/// <summary>
+/// Payments in SQLite or PostgreSQL, each statement constant text run through <see cref="Database"/>: the primary key
+/// is what makes recording idempotent.
+/// </summary>
 public sealed class SqlPaymentStore(Database database, TimeProvider time) : IPaymentStore
 {
-    private const string Columns = "id, value, currency, recorded_at";
+    /// <summary>Readiness: reads the table (one row at most), so a store that lost it is not ready.</summary>
+    public const string ReadinessQuery = "SELECT COUNT(*) FROM (SELECT 1 FROM payments LIMIT 1) AS probe";
+
+    private const string Columns = "currency CHAR(3) NOT NULL, recorded_at BIGINT NOT NULL";
+
+    /// <summary>Money is exact on both engines: text in SQLite (no floating point), NUMERIC in PostgreSQL.</summary>
+    private static readonly Schema PaymentsSchema = new(
+        Sqlite: [$"CREATE TABLE IF NOT EXISTS payments (id VARCHAR(64) PRIMARY KEY, value TEXT NOT NULL, {Columns})"],
+        Postgres: [$"CREATE TABLE IF NOT EXISTS payments (id VARCHAR(64) PRIMARY KEY, value NUMERIC(14, 2) NOT NULL, {Columns})"]);
+
+    private const string Insert =
+        "INSERT INTO payments (id, value, currency, recorded_at) VALUES (@id, @value, @currency, @recordedAt) ON CONFLICT (id) DO NOTHING";
+    private const string Select = "SELECT id, value, currency, recorded_at FROM payments";
+    private const string SelectOne = Select + " WHERE id = @id";
+    private const string SelectAll = Select + " ORDER BY recorded_at, id";
 
     public Task InitializeAsync(CancellationToken cancellationToken) =>
-        database.MigrateAsync("payment-provider-schema",
-        [
-            $"""
-            CREATE TABLE IF NOT EXISTS payments (
-                id          VARCHAR(64) PRIMARY KEY,
-                value       {database.MoneyType} NOT NULL,
-                currency    CHAR(3) NOT NULL,
-                recorded_at BIGINT NOT NULL
-            )
-            """,
-        ], cancellationToken);
+        database.MigrateAsync("payment-provider-schema", PaymentsSchema, cancellationToken);
 
     public async Task<RecordResult> RecordAsync(PaymentRequestValues request, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using (var insert = connection.CreateCommand(
-            "INSERT INTO payments (id, value, currency, recorded_at) VALUES (@id, @value, @currency, @recordedAt) ON CONFLICT (id) DO NOTHING"))
-        {
-            insert.AddParameter("id", request.Id)
-                .AddParameter("value", request.Value)
-                .AddParameter("currency", request.Currency)
-                .AddParameter("recordedAt", time.GetUtcNow().ToUnixTimeMilliseconds());
-            if (await insert.ExecuteNonQueryAsync(cancellationToken) == 1)
-            {
-                return new RecordResult(RecordOutcome.Recorded, (await FindAsync(connection, request.Id, cancellationToken))!);
-            }
-        }
-
-        // The id was recorded before (by this request's earlier attempt or another client): never record it twice.
-        var existing = await FindAsync(connection, request.Id, cancellationToken)
-            ?? throw new InvalidOperationException($"payment {request.Id} conflicted on insert but cannot be read");
-        return new RecordResult(existing.IsSamePaymentAs(request) ? RecordOutcome.Replayed : RecordOutcome.Conflict, existing);
+        var inserted = await database.ExecuteAsync(Insert,
+            [("id", request.Id), ("value", request.Value), ("currency", request.Currency), ("recordedAt", time.GetUtcNow().ToUnixTimeMilliseconds())],
+            cancellationToken) == 1;
+        // Inserted or not, the id is recorded now: a replay or a conflict compares with what was recorded before, never records twice.
+        var recorded = await FindAsync(request.Id, cancellationToken)
+            ?? throw new InvalidOperationException($"payment {request.Id} was recorded but cannot be read");
+        return new RecordResult(
+            inserted ? RecordOutcome.Recorded : recorded.IsSamePaymentAs(request) ? RecordOutcome.Replayed : RecordOutcome.Conflict,
+            recorded);
     }
 
-    public async Task<Payment?> FindAsync(string id, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return await FindAsync(connection, id, cancellationToken);
-    }
+    public Task<Payment?> FindAsync(string id, CancellationToken cancellationToken) =>
+        database.QueryFirstOrDefaultAsync(SelectOne, [("id", id)], Read, cancellationToken);
 
-    public async Task<IReadOnlyList<Payment>> ListAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand($"SELECT {Columns} FROM payments ORDER BY recorded_at, id");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var payments = new List<Payment>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            payments.Add(Read(reader));
-        }
-        return payments;
-    }
-
-    private static async Task<Payment?> FindAsync(DbConnection connection, string id, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand($"SELECT {Columns} FROM payments WHERE id = @id");
-        command.AddParameter("id", id);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
-    }
+    public Task<IReadOnlyList<Payment>> ListAsync(CancellationToken cancellationToken) =>
+        database.QueryAsync(SelectAll, [], Read, cancellationToken);
 
     private static Payment Read(DbDataReader reader) => new(
         reader.GetString(0),

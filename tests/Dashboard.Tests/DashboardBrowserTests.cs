@@ -40,6 +40,13 @@ public sealed partial class DashboardBrowserTests(PaymentSystemWithDashboard sys
         await Expect(SpanCells(page, "invoice-app: HTTP POST 200")).ToHaveCountAsync(3);
         await Expect(SpanCells(page, "payment-provider: POST /payments/pay")).ToHaveCountAsync(3);
         await Expect(SpanCells(page, "payment-provider: record payment")).ToHaveCountAsync(3);
+        // And each service's store statements (SQLite files named after the resources): per invoice the claim and
+        // the paid mark on invoice-app, the payment's insert on payment-provider.
+        await Expect(SpanCells(page, "invoice-app: UPDATE invoice-app")).ToHaveCountAsync(6);
+        await Expect(SpanCells(page, "payment-provider: INSERT payment-provider")).ToHaveCountAsync(3);
+        await SpanCells(page, "payment-provider: INSERT payment-provider").First.ClickAsync();
+        await Expect(SpanTag(page, "db.system.name")).ToHaveTextAsync("sqlite");
+        await Expect(SpanTag(page, "db.operation.name")).ToHaveTextAsync("INSERT");
 
         // A payment's span carries its invoice and outcome.
         await SpanCells(page, "invoice-app: pay invoice").First.ClickAsync();

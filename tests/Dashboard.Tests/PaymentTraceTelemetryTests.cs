@@ -33,7 +33,7 @@ public sealed class PaymentTraceTelemetryTests(PaymentSystemWithDashboard system
         Assert.Equal([InvoiceApp, PaymentProvider], trace.Select(span => span.Resource).Distinct().Order());
 
         // pay invoice -> HttpClient POST (invoice-app) -> POST /payments/pay (payment-provider) -> record payment
-        var call = Assert.Single(trace, span => span.ParentSpanId == payInvoice.SpanId && span.Kind == ReceivedSpan.Client);
+        var call = Assert.Single(trace, span => span.ParentSpanId == payInvoice.SpanId && span.Kind == ReceivedSpan.Client && span.Tag("db.system.name") is null);
         Assert.Equal(InvoiceApp, call.Resource);
         var served = Assert.Single(trace, span => span.ParentSpanId == call.SpanId);
         Assert.Equal((PaymentProvider, ReceivedSpan.Server), (served.Resource, served.Kind));
@@ -42,6 +42,15 @@ public sealed class PaymentTraceTelemetryTests(PaymentSystemWithDashboard system
         var recording = Assert.Single(trace, span => span.ParentSpanId == served.SpanId && span.Name == "record payment");
         Assert.Equal(("I1", "12.15", "EUR", "recorded"),
             (recording.Tag("payment.id"), recording.Tag("payment.value"), recording.Tag("payment.currency"), recording.Tag("payment.outcome")));
+
+        // Each service's store calls are spans under that service's own: invoice-app marks the invoice paid inside
+        // "pay invoice", payment-provider inserts the payment inside "record payment".
+        var markPaid = Assert.Single(trace, span => span.ParentSpanId == payInvoice.SpanId && IsStoreCall(span, "UPDATE"));
+        Assert.Equal(InvoiceApp, markPaid.Resource);
+        Assert.Contains("UPDATE invoices SET state = 'paid'", markPaid.Tag("db.query.text"), StringComparison.Ordinal);
+        var insert = Assert.Single(trace, span => span.ParentSpanId == recording.SpanId && IsStoreCall(span, "INSERT"));
+        Assert.Equal(PaymentProvider, insert.Resource);
+        Assert.StartsWith("INSERT INTO payments", insert.Tag("db.query.text"), StringComparison.Ordinal);
 
         // The pay request's trace holds one "pay invoice" span per invoice, each with its own provider call.
         Assert.Equal(["I1", "I2", "I3"], trace.Where(span => span.Name == "pay invoice").Select(span => span.Tag("invoice.id")).Order());
@@ -52,7 +61,13 @@ public sealed class PaymentTraceTelemetryTests(PaymentSystemWithDashboard system
         spans.Count(span => span.Name == "pay invoice") >= 3 &&
         spans.Count(span => span.Resource == InvoiceApp && span.Kind == ReceivedSpan.Client) >= 3 &&
         spans.Count(span => span.Resource == PaymentProvider && span.Kind == ReceivedSpan.Server) >= 3 &&
-        spans.Count(span => span.Name == "record payment" && span.Tag("payment.outcome") == "recorded") >= 3;
+        spans.Count(span => span.Name == "record payment" && span.Tag("payment.outcome") == "recorded") >= 3 &&
+        spans.Count(span => span.Resource == InvoiceApp && IsStoreCall(span, "UPDATE")) >= 6 &&
+        spans.Count(span => span.Resource == PaymentProvider && IsStoreCall(span, "INSERT")) >= 3;
+
+    /// <summary>A client span of the SQLite store (the AppHost runs both services on SQLite files).</summary>
+    private static bool IsStoreCall(ReceivedSpan span, string operation) =>
+        span.Kind == ReceivedSpan.Client && span.Tag("db.system.name") == "sqlite" && span.Tag("db.operation.name") == operation;
 
     [Fact]
     public async Task The_payment_log_carries_the_trace_and_span_of_its_payment()

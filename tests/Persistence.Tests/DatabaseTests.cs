@@ -1,8 +1,10 @@
-using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using InvoiceApp;
 using InvoiceApp.Storage;
+using DefaultsExtensions = Microsoft.Extensions.Hosting.Extensions;
 
 namespace Persistence.Tests;
 
@@ -19,7 +21,7 @@ public sealed class DatabaseTests
         await using var db = TestDatabase.Create(TestDatabase.Sqlite, "health");
         await using var database = db.Open();
         await new SqlInvoiceStore(database).InitializeAsync(InvoiceAppServices.DemoInvoices, Token);
-        var check = new DatabaseHealthCheck(database, "invoices");
+        var check = new SqliteHealthCheck((SqliteDatabase)database, SqlInvoiceStore.ReadinessQuery);
         Assert.Equal(HealthStatus.Healthy, (await check.CheckHealthAsync(new HealthCheckContext(), Token)).Status);
         var file = ((SqliteDatabase)database).FilePath;
         // A pooled connection of the service stays open throughout, as it would in the running service.
@@ -46,22 +48,51 @@ public sealed class DatabaseTests
         Assert.Equal(HealthStatus.Unhealthy, result.Status);
     }
 
+    /// <summary>On PostgreSQL readiness is Aspire.Npgsql's health check, reading the service's table instead of <c>SELECT 1</c>.</summary>
     [Fact]
     public async Task Readiness_fails_when_the_table_is_gone_even_though_the_server_answers()
     {
         await using var db = TestDatabase.Create(TestDatabase.Postgres, "health");
-        await using var database = db.Open();
+        await using var host = await ServiceHost.StartAsync(db.ConnectionString, Token);
+        var database = host.Services.GetRequiredService<Database>();
         await new SqlInvoiceStore(database).InitializeAsync([], Token);
-        var check = new DatabaseHealthCheck(database, "invoices");
-        Assert.Equal(HealthStatus.Healthy, (await check.CheckHealthAsync(new HealthCheckContext(), Token)).Status);
+        var health = host.Services.GetRequiredService<HealthCheckService>();
+        Task<HealthReport> ReadinessAsync() => health.CheckHealthAsync(check => check.Tags.Contains(DefaultsExtensions.ReadyTag), Token);
+        var ready = await ReadinessAsync();
+        Assert.Equal(HealthStatus.Healthy, ready.Status);
+        Assert.Equal([PersistenceExtensions.PostgresHealthCheck], ready.Entries.Keys);
 
-        await using (var connection = await database.OpenAsync(Token))
-        await using (var drop = connection.CreateCommand("DROP TABLE invoices"))
-        {
-            await drop.ExecuteNonQueryAsync(Token);
-        }
+        await database.ExecuteAsync("DROP TABLE invoices", [], Token);
 
-        Assert.Equal(HealthStatus.Unhealthy, (await check.CheckHealthAsync(new HealthCheckContext(), Token)).Status);
+        Assert.Equal(HealthStatus.Unhealthy, (await ReadinessAsync()).Status);
+    }
+
+    /// <summary>ServiceDefaults maps <c>/health</c> to checks tagged ready or live and <c>/alive</c> to live ones only.</summary>
+    [Theory]
+    [ClassData(typeof(Engines))]
+    public async Task The_store_check_answers_health_and_readiness_and_never_alive(string engine)
+    {
+        await using var db = TestDatabase.Create(engine, "tags");
+        await using var host = await ServiceHost.StartAsync(db.ConnectionString, Token);
+
+        var registrations = host.Services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations;
+
+        var store = Assert.Single(registrations);
+        Assert.Equal(engine == TestDatabase.Postgres ? PersistenceExtensions.PostgresHealthCheck : $"{ServiceHost.ConnectionName}-store", store.Name);
+        Assert.Contains(DefaultsExtensions.ReadyTag, store.Tags);
+        Assert.DoesNotContain(DefaultsExtensions.LiveTag, store.Tags);
+    }
+
+    [Fact]
+    public async Task Database_MaxPoolSize_sizes_the_pool_of_the_data_source_Aspire_Npgsql_registers()
+    {
+        // No server is needed: the data source is configured, not connected.
+        await using var host = await ServiceHost.StartAsync("Host=db.invalid;Database=invoicesdb;Maximum Pool Size=100;Password=secret", Token, maxPoolSize: 7);
+
+        var built = new NpgsqlConnectionStringBuilder(host.Services.GetRequiredService<NpgsqlDataSource>().ConnectionString);
+
+        Assert.Equal((7, "invoicesdb"), (built.MaxPoolSize, built.Database));
+        Assert.Same(host.Services.GetRequiredService<NpgsqlDataSource>(), host.Services.GetRequiredService<NpgsqlDataSource>());
     }
 
     [Fact]

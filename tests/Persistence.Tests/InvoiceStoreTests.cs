@@ -211,9 +211,9 @@ public sealed class InvoiceStoreTests
     {
         await using var db = TestDatabase.Create(TestDatabase.Postgres, "invoices");
         await using var first = db.Open();
-        await using var second = db.Open();
-        var holder = new SqlInvoiceStore(first, TimeProvider.System);
-        var skewed = new SqlInvoiceStore(second, new ShiftedClock(TimeSpan.FromHours(1)));
+        await using var second = Database.FromConnectionString(db.ConnectionString, Path.GetTempPath(), clock: new ShiftedClock(TimeSpan.FromHours(1)));
+        var holder = new SqlInvoiceStore(first);
+        var skewed = new SqlInvoiceStore(second);
         await holder.InitializeAsync(InvoiceAppServices.DemoInvoices, Token);
 
         Assert.NotNull(await holder.TryClaimAsync("I1", Lease, Token));
