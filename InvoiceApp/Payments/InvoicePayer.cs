@@ -41,7 +41,7 @@ public sealed partial class InvoicePayer(
     {
         var ids = settleOnly
             ? await store.ListExpiredClaimsAsync(cancellationToken)
-            : [.. (await store.ListAsync(paid: false, cancellationToken)).Select(invoice => invoice.InvoiceId)];
+            : [.. (await store.ListAsync(InvoiceSelection.NotPaid, cancellationToken)).Select(invoice => invoice.InvoiceId)];
         var traceId = Activity.Current?.TraceId.ToHexString();
         var outcomes = new ConcurrentBag<Outcome>();
 
