@@ -26,16 +26,16 @@ public static partial class InvoicesApi
     public static async Task<Results<Ok<IReadOnlyList<Invoice>>, BadRequestProblem>> ListAsync(
         string? paid, IInvoiceStore store, CancellationToken cancellationToken)
     {
-        bool? filter = null;
+        var selection = InvoiceSelection.All;
         if (paid is not null)
         {
             if (!bool.TryParse(paid, out var value))
             {
                 return new BadRequestProblem("paid must be true or false");
             }
-            filter = value;
+            selection = value ? InvoiceSelection.Paid : InvoiceSelection.NotPaid;
         }
-        return TypedResults.Ok(await store.ListAsync(filter, cancellationToken));
+        return TypedResults.Ok(await store.ListAsync(selection, cancellationToken));
     }
 
     /// <summary>

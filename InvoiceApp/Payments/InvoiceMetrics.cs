@@ -32,23 +32,42 @@ public sealed class InvoiceMetrics
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
     }
 
-    /// <param name="outcome"><c>paid</c>, <c>failed</c>, <c>inDoubt</c> or <c>pending</c>.</param>
-    public void PaymentFinished(Invoice invoice, string outcome, TimeSpan duration)
+    /// <summary>The <c>pay invoice</c> span around one claimed invoice's payment; <see cref="PaymentFinished"/> ends its story.</summary>
+    public static Activity? StartPayment(PaymentClaim claim)
     {
-        var currency = new KeyValuePair<string, object?>("invoice.currency", invoice.Currency);
-        var tag = new KeyValuePair<string, object?>("invoice.outcome", outcome);
-        switch (outcome)
+        var activity = ActivitySource.StartActivity("pay invoice");
+        activity?.SetTag("invoice.id", claim.Invoice.InvoiceId);
+        activity?.SetTag("invoice.value", claim.Invoice.Value);
+        activity?.SetTag("invoice.currency", claim.Invoice.Currency);
+        activity?.SetTag("invoice.attempt", claim.Attempt);
+        return activity;
+    }
+
+    /// <summary>
+    /// Records how a claimed invoice's payment ended: the outcome and, for a failure or a payment in doubt, the error
+    /// on its span; one count and the duration. A claim settled without paying (recovery released it) is no payment
+    /// and is not measured.
+    /// </summary>
+    public void PaymentFinished(Activity? span, Invoice invoice, PaymentOutcome outcome, TimeSpan duration)
+    {
+        span?.SetTag("invoice.outcome", outcome.Name);
+        if (outcome.Error is { } error)
         {
-            case "paid":
-                _paid.Add(1, currency);
-                break;
-            case "failed":
-                _failed.Add(1, currency);
-                break;
-            case "inDoubt":
-                _inDoubt.Add(1, currency);
-                break;
+            span?.SetStatus(ActivityStatusCode.Error, error);
         }
-        _duration.Record(duration.TotalSeconds, currency, tag);
+        if (outcome is PaymentOutcome.Settled)
+        {
+            return;
+        }
+        var currency = new KeyValuePair<string, object?>("invoice.currency", invoice.Currency);
+        var counter = outcome switch
+        {
+            PaymentOutcome.Paid => _paid,
+            PaymentOutcome.Failed => _failed,
+            PaymentOutcome.InDoubt => _inDoubt,
+            _ => null,
+        };
+        counter?.Add(1, currency);
+        _duration.Record(duration.TotalSeconds, currency, new KeyValuePair<string, object?>("invoice.outcome", outcome.Name));
     }
 }

@@ -28,40 +28,42 @@ public sealed partial class InvoicePayer(
     /// Pays every invoice that is not paid: unpaid ones, and expired claims (settled by asking the provider first).
     /// Invoices another caller holds are reported pending, or in doubt while their earlier payment awaits settlement.
     /// </summary>
-    public Task<PayResult> PayAllUnpaidAsync(CancellationToken cancellationToken) => RunAsync(settleOnly: false, cancellationToken);
+    public Task<PayResult> PayAllUnpaidAsync(CancellationToken cancellationToken) => RunAsync(Purpose.Pay, cancellationToken);
 
     /// <summary>
     /// Recovery: settles expired claims by asking the provider, without paying: paid when it holds the payment,
     /// unpaid again when it does not, still in doubt when it cannot be asked.
     /// </summary>
-    public Task<PayResult> SettleExpiredClaimsAsync(CancellationToken cancellationToken) => RunAsync(settleOnly: true, cancellationToken);
+    public Task<PayResult> SettleExpiredClaimsAsync(CancellationToken cancellationToken) => RunAsync(Purpose.Settle, cancellationToken);
 
     /// <param name="cancellationToken">Stops listing the invoices; a payment once begun is bounded by the drain deadline instead.</param>
-    private async Task<PayResult> RunAsync(bool settleOnly, CancellationToken cancellationToken)
+    private async Task<PayResult> RunAsync(Purpose purpose, CancellationToken cancellationToken)
     {
-        var ids = settleOnly
+        var ids = purpose == Purpose.Settle
             ? await store.ListExpiredClaimsAsync(cancellationToken)
-            : [.. (await store.ListAsync(paid: false, cancellationToken)).Select(invoice => invoice.InvoiceId)];
+            : [.. (await store.ListAsync(InvoiceSelection.NotPaid, cancellationToken)).Select(invoice => invoice.InvoiceId)];
         var traceId = Activity.Current?.TraceId.ToHexString();
-        var outcomes = new ConcurrentBag<Outcome>();
+        var outcomes = new ConcurrentBag<PaymentOutcome>();
 
         // Not cancelled from outside: every invoice gets an outcome, and a payment under way is recorded.
         await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxParallelPayments },
-            async (id, _) => outcomes.Add(await PayOneAsync(id, settleOnly)));
+            async (id, _) => outcomes.Add(await PayOneAsync(id, purpose)));
 
-        UnpaidInvoice[] List(Kind kind) =>
-            [.. outcomes.Where(outcome => outcome.Kind == kind).OrderBy(outcome => outcome.InvoiceId, StringComparer.Ordinal)
-                .Select(outcome => new UnpaidInvoice(outcome.InvoiceId, outcome.Reason!, traceId))];
+        var sorted = outcomes.OrderBy(outcome => outcome.InvoiceId, StringComparer.Ordinal).ToList();
+        UnpaidInvoice[] Unpaid<T>(Func<T, string> reason) where T : PaymentOutcome =>
+            [.. sorted.OfType<T>().Select(outcome => new UnpaidInvoice(outcome.InvoiceId, reason(outcome), traceId))];
         return new PayResult(
-            [.. outcomes.Where(outcome => outcome.Kind == Kind.Paid).Select(outcome => outcome.Paid!).OrderBy(invoice => invoice.InvoiceId, StringComparer.Ordinal)],
-            List(Kind.Failed), List(Kind.InDoubt), List(Kind.Pending));
+            [.. sorted.OfType<PaymentOutcome.Paid>().Select(paid => paid.Invoice)],
+            Unpaid<PaymentOutcome.Failed>(failed => failed.Reason),
+            Unpaid<PaymentOutcome.InDoubt>(inDoubt => inDoubt.Reason),
+            Unpaid<PaymentOutcome.Pending>(pending => pending.Reason));
     }
 
-    private async Task<Outcome> PayOneAsync(string id, bool settleOnly)
+    private async Task<PaymentOutcome> PayOneAsync(string id, Purpose purpose)
     {
         if (drain.IsDraining)
         {
-            return Outcome.Failed(id, PublicReason.ShuttingDown);
+            return new PaymentOutcome.Failed(id, PublicReason.ShuttingDown, PaymentCause.None);
         }
         PaymentClaim? claim;
         try
@@ -70,68 +72,46 @@ public sealed partial class InvoicePayer(
         }
         catch (Exception e)
         {
-            LogStoreError(e, id);
-            return Outcome.Failed(id, drain.Deadline.IsCancellationRequested ? PublicReason.ShuttingDown : PublicReason.StoreError);
+            return Logged(new PaymentOutcome.Failed(id, drain.Deadline.IsCancellationRequested ? PublicReason.ShuttingDown : PublicReason.StoreError,
+                new PaymentCause.StoreFailed([e])));
         }
         return claim is null
-            ? await WhyNotClaimedAsync(id)
-            : await PayClaimedAsync(claim, settleOnly);
+            ? Logged(await WhyNotClaimedAsync(id))
+            : await PayClaimedAsync(claim, purpose);
     }
 
     /// <summary>Someone else holds the claim, or it was paid meanwhile (then it is not this call's to report).</summary>
-    private async Task<Outcome> WhyNotClaimedAsync(string id)
+    private async Task<PaymentOutcome> WhyNotClaimedAsync(string id)
     {
         try
         {
             using var timeout = new CancellationTokenSource(RecordTimeout);
             return (await store.FindAsync(id, timeout.Token))?.PaymentState switch
             {
-                null or PaymentState.Paid => Outcome.Settled(id),
-                PaymentState.InDoubt => Outcome.InDoubt(id, PublicReason.AwaitingSettlement),
-                _ => Outcome.Pending(id, PublicReason.BeingPaid),
+                null or PaymentState.Paid => new PaymentOutcome.Settled(id),
+                PaymentState.InDoubt => new PaymentOutcome.InDoubt(id, PublicReason.AwaitingSettlement, PaymentCause.None),
+                _ => new PaymentOutcome.Pending(id, PublicReason.BeingPaid),
             };
         }
         catch (Exception e)
         {
-            LogStoreError(e, id);
-            return Outcome.Failed(id, PublicReason.StoreError);
+            return new PaymentOutcome.Failed(id, PublicReason.StoreError, new PaymentCause.StoreFailed([e]));
         }
     }
 
-    private async Task<Outcome> PayClaimedAsync(PaymentClaim claim, bool settleOnly)
+    /// <summary>Pays (or settles) under the claim inside the invoice's <c>pay invoice</c> span, and records how it ended, once.</summary>
+    private async Task<PaymentOutcome> PayClaimedAsync(PaymentClaim claim, Purpose purpose)
     {
-        var invoice = claim.Invoice;
-        using var activity = InvoiceMetrics.ActivitySource.StartActivity("pay invoice");
-        activity?.SetTag("invoice.id", invoice.InvoiceId);
-        activity?.SetTag("invoice.value", invoice.Value);
-        activity?.SetTag("invoice.currency", invoice.Currency);
-        activity?.SetTag("invoice.attempt", claim.Attempt);
+        using var activity = InvoiceMetrics.StartPayment(claim);
         var started = time.GetTimestamp();
 
-        var outcome = await SettleAsync(claim, settleOnly);
+        var outcome = await SettleAsync(claim, purpose);
 
-        var tag = outcome.Kind switch
-        {
-            Kind.Paid => "paid",
-            Kind.InDoubt => "inDoubt",
-            Kind.Pending => "pending",
-            Kind.Settled => "released",
-            _ => "failed",
-        };
-        activity?.SetTag("invoice.outcome", tag);
-        // The span keeps what happened (the provider's answer, set below where it is known); clients get only the reason.
-        if (outcome.Kind is Kind.Failed or Kind.InDoubt && activity?.Status != ActivityStatusCode.Error)
-        {
-            activity?.SetStatus(ActivityStatusCode.Error, outcome.Reason);
-        }
-        if (outcome.Kind is not Kind.Settled)
-        {
-            metrics.PaymentFinished(invoice, tag, time.GetElapsedTime(started));
-        }
-        return outcome;
+        metrics.PaymentFinished(activity, claim.Invoice, outcome, time.GetElapsedTime(started));
+        return Logged(outcome);
     }
 
-    private async Task<Outcome> SettleAsync(PaymentClaim claim, bool settleOnly)
+    private async Task<PaymentOutcome> SettleAsync(PaymentClaim claim, Purpose purpose)
     {
         var id = claim.Invoice.InvoiceId;
         var moneyMayHaveMoved = claim.Attempt > 1;
@@ -141,103 +121,95 @@ public sealed partial class InvoicePayer(
             if (claim.Attempt > 1)
             {
                 // An earlier attempt may have reached the provider before its process or its answer was lost.
-                var (known, recorded) = await LookUpAsync(id);
-                earlierAttemptUnknown = !known;
-                if (known && recorded is not null)
+                var lookup = await LookUpAsync(id);
+                var stopHere = purpose == Purpose.Settle || drain.IsDraining;
+                switch (lookup)
                 {
-                    if (recorded.Value == claim.Invoice.Value && recorded.Currency == claim.Invoice.Currency)
-                    {
+                    case ProviderLookup.Holds { Payment: var recorded }
+                        when recorded.Value == claim.Invoice.Value && recorded.Currency == claim.Invoice.Currency:
                         return await RecordPaidAsync(claim);
-                    }
-                    LogConflictingPayment(id, recorded.Value, recorded.Currency, claim.Invoice.Value, claim.Invoice.Currency);
-                    await RecordAsync(token => store.ReleaseAsync(claim, token));
-                    return Outcome.Failed(id, PublicReason.ProviderRefused);
+                    case ProviderLookup.Holds { Payment: var recorded }:
+                        return await RecordAsync(token => store.ReleaseAsync(claim, token),
+                            new PaymentOutcome.Failed(id, PublicReason.ProviderRefused, new PaymentCause.ConflictingPayment(recorded, claim.Invoice)));
+                    case ProviderLookup.HoldsNone when stopHere:
+                        // The provider holds nothing: unpaid again, for the next pay call.
+                        return await RecordAsync(token => store.ReleaseAsync(claim, token), purpose == Purpose.Settle
+                            ? new PaymentOutcome.Settled(id)
+                            : new PaymentOutcome.Failed(id, PublicReason.ShuttingDown, PaymentCause.None));
+                    case ProviderLookup.Unknown when stopHere:
+                        return await RecordAsync(token => store.MarkInDoubtAsync(claim, token),
+                            new PaymentOutcome.InDoubt(id, PublicReason.AwaitingSettlement, PaymentCause.None));
                 }
-                if (known && (settleOnly || drain.IsDraining))
-                {
-                    // The provider holds nothing: unpaid again, for the next pay call.
-                    await RecordAsync(token => store.ReleaseAsync(claim, token));
-                    return settleOnly ? Outcome.Settled(id) : Outcome.Failed(id, PublicReason.ShuttingDown);
-                }
-                if (!known && (settleOnly || drain.IsDraining))
-                {
-                    await RecordAsync(token => store.MarkInDoubtAsync(claim, token));
-                    return Outcome.InDoubt(id, PublicReason.AwaitingSettlement);
-                }
+                earlierAttemptUnknown = lookup is ProviderLookup.Unknown;
                 // Not knowing is no reason to stop a pay call: paying again with the same id is safe. The lookup took
                 // time, so the lease is renewed first; a claim lost meanwhile belongs to its new holder.
                 if (!await store.RenewAsync(claim, options.Value.ClaimLease, drain.Deadline))
                 {
-                    return Outcome.Pending(id, PublicReason.BeingPaid);
+                    return new PaymentOutcome.Pending(id, PublicReason.BeingPaid);
                 }
             }
 
             moneyMayHaveMoved = true;
-            var answer = await provider.PayAsync(claim.Invoice, drain.Deadline);
-            switch (answer.Outcome)
+            return await provider.PayAsync(claim.Invoice, drain.Deadline) switch
             {
-                case ProviderOutcome.Paid:
-                    return await RecordPaidAsync(claim);
-                case ProviderOutcome.Refused:
-                case ProviderOutcome.Unavailable when !earlierAttemptUnknown:
-                    // Nothing was paid (a refusal of these values would have refused an earlier attempt too).
-                    Activity.Current?.SetStatus(ActivityStatusCode.Error, answer.Detail);
-                    LogPaymentFailed(id, answer.Detail!);
-                    await RecordAsync(token => store.ReleaseAsync(claim, token));
-                    return Outcome.Failed(id, answer.Outcome == ProviderOutcome.Refused ? PublicReason.ProviderRefused : PublicReason.ProviderUnavailable);
-                default:
-                    // Unknown, or unavailable now after an earlier attempt whose fate the lookup could not tell.
-                    Activity.Current?.SetStatus(ActivityStatusCode.Error, answer.Detail);
-                    LogInDoubt(id, answer.Detail!);
-                    await RecordAsync(token => store.MarkInDoubtAsync(claim, token));
-                    return Outcome.InDoubt(id, drain.Deadline.IsCancellationRequested ? PublicReason.CutOffByShutdown : PublicReason.OutcomeUnknown);
-            }
+                ProviderAnswer.Paid => await RecordPaidAsync(claim),
+                // Nothing was paid (a refusal of these values would have refused an earlier attempt too).
+                ProviderAnswer.Refused refused => await RecordAsync(token => store.ReleaseAsync(claim, token),
+                    new PaymentOutcome.Failed(id, PublicReason.ProviderRefused, new PaymentCause.ProviderAnswered(refused.Detail))),
+                ProviderAnswer.Unavailable unavailable when !earlierAttemptUnknown => await RecordAsync(token => store.ReleaseAsync(claim, token),
+                    new PaymentOutcome.Failed(id, PublicReason.ProviderUnavailable, new PaymentCause.ProviderAnswered(unavailable.Detail))),
+                // Unavailable now after an earlier attempt whose fate the lookup could not tell.
+                ProviderAnswer.Unavailable unavailable => await InDoubtAsync(unavailable.Detail),
+                ProviderAnswer.Unknown unknown => await InDoubtAsync(unknown.Detail),
+                var answer => throw new UnreachableException($"unknown provider answer {answer}"),
+            };
+
+            Task<PaymentOutcome> InDoubtAsync(string detail) => RecordAsync(token => store.MarkInDoubtAsync(claim, token), new PaymentOutcome.InDoubt(id,
+                drain.Deadline.IsCancellationRequested ? PublicReason.CutOffByShutdown : PublicReason.OutcomeUnknown,
+                new PaymentCause.ProviderAnswered(detail)));
         }
-        catch (Exception e)
+        catch (Exception e) when (e is not UnreachableException)
         {
             // The store failed while the claim is held: it stays claimed and recovery settles it once the lease ends.
-            LogStoreError(e, id);
-            return moneyMayHaveMoved ? Outcome.InDoubt(id, PublicReason.StoreError) : Outcome.Failed(id, PublicReason.StoreError);
+            var cause = new PaymentCause.StoreFailed([e]);
+            return moneyMayHaveMoved
+                ? new PaymentOutcome.InDoubt(id, PublicReason.StoreError, cause)
+                : new PaymentOutcome.Failed(id, PublicReason.StoreError, cause);
         }
     }
 
-    /// <summary>Asks the provider; <c>known</c> is false when it could not be asked.</summary>
-    private async Task<(bool Known, ProviderPayment? Recorded)> LookUpAsync(string id)
+    /// <summary>Asks the provider what it holds; a lookup that could not be made is logged here, as its only trace.</summary>
+    private async Task<ProviderLookup> LookUpAsync(string id)
     {
-        try
+        var lookup = await provider.LookUpAsync(id, drain.Deadline);
+        if (lookup is ProviderLookup.Unknown unknown)
         {
-            return (true, await provider.FindAsync(id, drain.Deadline));
+            LogLookupFailed(id, unknown.Reason);
         }
-        catch (Exception e) when (PaymentProviderClient.IsUnreachable(e))
-        {
-            LogLookupFailed(id, e.Message);
-            return (false, null);
-        }
+        return lookup;
     }
 
-    private async Task<Outcome> RecordPaidAsync(PaymentClaim claim)
+    private async Task<PaymentOutcome> RecordPaidAsync(PaymentClaim claim)
     {
         var invoice = claim.Invoice;
         try
         {
-            await RecordAsync(token => store.MarkPaidAsync(claim, token));
+            return await RecordAsync(token => store.MarkPaidAsync(claim, token), new PaymentOutcome.Paid(invoice.AsPaid(), claim.Attempt));
         }
         catch (Exception e)
         {
             // The provider holds the payment but the store does not say so: in doubt, and recovery finds it paid.
-            LogStoreError(e, invoice.InvoiceId);
+            Exception[] errors = [e];
             try
             {
                 await RecordAsync(token => store.MarkInDoubtAsync(claim, token));
             }
             catch (Exception inDoubtFailed)
             {
-                LogStoreError(inDoubtFailed, invoice.InvoiceId);
+                errors = [e, inDoubtFailed];
             }
-            return Outcome.InDoubt(invoice.InvoiceId, PublicReason.StoreError);
+            return new PaymentOutcome.InDoubt(invoice.InvoiceId, PublicReason.StoreError, new PaymentCause.StoreFailed(errors));
         }
-        LogPaid(invoice.InvoiceId, invoice.Value, invoice.Currency, claim.Attempt);
-        return Outcome.PaidNow(invoice.AsPaid());
     }
 
     /// <summary>Records an outcome: not cut off by the drain deadline, only bounded, from when the write starts.</summary>
@@ -247,28 +219,55 @@ public sealed partial class InvoicePayer(
         await write(timeout.Token);
     }
 
-    private enum Kind
+    /// <summary>Writes the state change that <paramref name="outcome"/> needs, then returns it.</summary>
+    private static async Task<PaymentOutcome> RecordAsync(Func<CancellationToken, Task> write, PaymentOutcome outcome)
     {
-        Paid,
-        Failed,
-        InDoubt,
-        Pending,
-
-        /// <summary>Nothing left to do: paid by another caller, or (recovery) found unpaid at the provider and released.</summary>
-        Settled,
+        await RecordAsync(write);
+        return outcome;
     }
 
-    private sealed record Outcome(string InvoiceId, Kind Kind, string? Reason, Invoice? Paid)
+    /// <summary>The one log line (two for a double store failure) of an outcome, written inside its span when it has one.</summary>
+    private PaymentOutcome Logged(PaymentOutcome outcome)
     {
-        public static Outcome PaidNow(Invoice invoice) => new(invoice.InvoiceId, Kind.Paid, null, invoice);
+        switch (outcome)
+        {
+            case PaymentOutcome.Paid paid:
+                LogPaid(paid.InvoiceId, paid.Invoice.Value, paid.Invoice.Currency, paid.Attempt);
+                break;
+            case PaymentOutcome.Failed { Cause: PaymentCause.ProviderAnswered answered }:
+                LogPaymentFailed(outcome.InvoiceId, answered.Detail);
+                break;
+            case PaymentOutcome.InDoubt { Cause: PaymentCause.ProviderAnswered answered }:
+                LogInDoubt(outcome.InvoiceId, answered.Detail);
+                break;
+            case PaymentOutcome.Failed { Cause: PaymentCause.StoreFailed failed }:
+                LogStoreErrors(outcome.InvoiceId, failed);
+                break;
+            case PaymentOutcome.InDoubt { Cause: PaymentCause.StoreFailed failed }:
+                LogStoreErrors(outcome.InvoiceId, failed);
+                break;
+            case PaymentOutcome.Failed { Cause: PaymentCause.ConflictingPayment { Recorded: var recorded, Invoice: var invoice } }:
+                LogConflictingPayment(invoice.InvoiceId, recorded.Value, recorded.Currency, invoice.Value, invoice.Currency);
+                break;
+        }
+        return outcome;
+    }
 
-        public static Outcome Failed(string id, string reason) => new(id, Kind.Failed, reason, null);
+    private void LogStoreErrors(string invoiceId, PaymentCause.StoreFailed failed)
+    {
+        foreach (var error in failed.Errors)
+        {
+            LogStoreError(error, invoiceId);
+        }
+    }
 
-        public static Outcome InDoubt(string id, string reason) => new(id, Kind.InDoubt, reason, null);
+    /// <summary>Whether a run pays, or only settles what earlier payments left.</summary>
+    private enum Purpose
+    {
+        Pay,
 
-        public static Outcome Pending(string id, string reason) => new(id, Kind.Pending, reason, null);
-
-        public static Outcome Settled(string id) => new(id, Kind.Settled, null, null);
+        /// <summary>Recovery: asks the provider about expired claims and never pays.</summary>
+        Settle,
     }
 
     [LoggerMessage(LogLevel.Information, "Invoice {InvoiceId} paid: {Value} {Currency} (attempt {Attempt})")]

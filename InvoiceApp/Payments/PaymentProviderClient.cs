@@ -28,20 +28,20 @@ public sealed class PaymentProviderClient(HttpClient http, ILogger<PaymentProvid
                 ProviderJsonContext.Default.ProviderPaymentRequest, cancellationToken);
             if (response.IsSuccessStatusCode)
             {
-                return ProviderAnswer.Paid;
+                return new ProviderAnswer.Paid();
             }
             var detail = $"payment-provider answered {(int)response.StatusCode}{await ReadErrorAsync(response, cancellationToken)}";
             if ((int)response.StatusCode is >= 400 and < 500)
             {
                 // A refusal of these values: an earlier attempt with the same values would have been refused (or replayed) too.
-                return ProviderAnswer.Refused(detail);
+                return new ProviderAnswer.Refused(detail);
             }
-            return attempts.MayHaveReachedProvider ? ProviderAnswer.Unknown(detail) : ProviderAnswer.Unavailable(detail);
+            return attempts.MayHaveReachedProvider ? new ProviderAnswer.Unknown(detail) : new ProviderAnswer.Unavailable(detail);
         }
         catch (Exception e) when (IsUnreachable(e) || cancellationToken.IsCancellationRequested)
         {
             var detail = $"payment-provider unreachable: {e.GetType().Name}: {e.Message}";
-            return attempts.MayHaveReachedProvider ? ProviderAnswer.Unknown(detail) : ProviderAnswer.Unavailable(detail);
+            return attempts.MayHaveReachedProvider ? new ProviderAnswer.Unknown(detail) : new ProviderAnswer.Unavailable(detail);
         }
         finally
         {
@@ -49,16 +49,29 @@ public sealed class PaymentProviderClient(HttpClient http, ILogger<PaymentProvid
         }
     }
 
-    /// <summary>The provider's record of a payment, or null when it holds none with that id.</summary>
-    public async Task<ProviderPayment?> FindAsync(string paymentId, CancellationToken cancellationToken)
+    /// <summary>
+    /// What the provider holds under <paramref name="paymentId"/>. Never throws when the provider cannot be asked
+    /// (<see cref="IsUnreachable"/>): the lookup then says so.
+    /// </summary>
+    public async Task<ProviderLookup> LookUpAsync(string paymentId, CancellationToken cancellationToken)
     {
-        using var response = await http.GetAsync($"/payments/{Uri.EscapeDataString(paymentId)}", cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NotFound)
+        try
         {
-            return null;
+            using var response = await http.GetAsync($"/payments/{Uri.EscapeDataString(paymentId)}", cancellationToken);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return new ProviderLookup.HoldsNone();
+            }
+            response.EnsureSuccessStatusCode();
+            // A 200 without a payment in it tells nothing: asked, but not answered.
+            return await response.Content.ReadFromJsonAsync(ProviderJsonContext.Default.ProviderPayment, cancellationToken) is { } payment
+                ? new ProviderLookup.Holds(payment)
+                : new ProviderLookup.Unknown("payment-provider answered 200 without a payment");
         }
-        response.EnsureSuccessStatusCode();
-        return await response.Content.ReadFromJsonAsync(ProviderJsonContext.Default.ProviderPayment, cancellationToken);
+        catch (Exception e) when (IsUnreachable(e))
+        {
+            return new ProviderLookup.Unknown(e.Message);
+        }
     }
 
     /// <summary>
@@ -84,32 +97,37 @@ public sealed class PaymentProviderClient(HttpClient http, ILogger<PaymentProvid
     }
 }
 
-/// <summary>What one payment call came to.</summary>
-public enum ProviderOutcome
+/// <summary>What one payment call came to; all but <see cref="Paid"/> carry, for the logs and the span only, what happened.</summary>
+public abstract record ProviderAnswer
 {
+    private ProviderAnswer() { }
+
     /// <summary>The provider answered 2xx: it holds the payment.</summary>
-    Paid,
+    public sealed record Paid : ProviderAnswer;
 
     /// <summary>The provider refused these values (4xx): nothing was paid, and paying again is refused again.</summary>
-    Refused,
+    public sealed record Refused(string Detail) : ProviderAnswer;
 
     /// <summary>Nothing reached the provider, or it failed without recording (5xx): nothing was paid.</summary>
-    Unavailable,
+    public sealed record Unavailable(string Detail) : ProviderAnswer;
 
     /// <summary>A request may have reached the provider and its answer was lost, late or cut off: the money may have moved.</summary>
-    Unknown,
+    public sealed record Unknown(string Detail) : ProviderAnswer;
 }
 
-/// <summary>The outcome and, for the logs only, what happened.</summary>
-public sealed record ProviderAnswer(ProviderOutcome Outcome, string? Detail)
+/// <summary>What the provider holds under a payment id, as far as it could be asked.</summary>
+public abstract record ProviderLookup
 {
-    public static readonly ProviderAnswer Paid = new(ProviderOutcome.Paid, null);
+    private ProviderLookup() { }
 
-    public static ProviderAnswer Refused(string detail) => new(ProviderOutcome.Refused, detail);
+    /// <summary>It holds this payment (possibly with other values than the invoice's).</summary>
+    public sealed record Holds(ProviderPayment Payment) : ProviderLookup;
 
-    public static ProviderAnswer Unavailable(string detail) => new(ProviderOutcome.Unavailable, detail);
+    /// <summary>It holds none: nothing was paid under that id.</summary>
+    public sealed record HoldsNone : ProviderLookup;
 
-    public static ProviderAnswer Unknown(string detail) => new(ProviderOutcome.Unknown, detail);
+    /// <summary>It could not be asked; <paramref name="Reason"/> says why, for the logs.</summary>
+    public sealed record Unknown(string Reason) : ProviderLookup;
 }
 
 public sealed record ProviderPaymentRequest(string Id, decimal Value, string Currency);

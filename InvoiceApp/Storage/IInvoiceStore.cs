@@ -15,7 +15,8 @@ public interface IInvoiceStore
     /// <summary>Adds an unpaid invoice unless its id exists; true when added.</summary>
     Task<bool> AddAsync(Invoice invoice, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<Invoice>> ListAsync(bool? paid, CancellationToken cancellationToken);
+    /// <summary>The invoices <paramref name="selection"/> names, ordered by id.</summary>
+    Task<IReadOnlyList<Invoice>> ListAsync(InvoiceSelection selection, CancellationToken cancellationToken);
 
     /// <summary>One invoice as <see cref="ListAsync"/> shows it, or null.</summary>
     Task<Invoice?> FindAsync(string invoiceId, CancellationToken cancellationToken);
@@ -43,4 +44,16 @@ public interface IInvoiceStore
 
     /// <summary>Nothing was paid: the invoice is unpaid again, to be paid (with the same id) by a later call. Only with the holder's token.</summary>
     Task ReleaseAsync(PaymentClaim claim, CancellationToken cancellationToken);
+}
+
+/// <summary>Which invoices <see cref="IInvoiceStore.ListAsync"/> lists.</summary>
+public enum InvoiceSelection
+{
+    All,
+
+    /// <summary>Paid: the provider confirmed.</summary>
+    Paid,
+
+    /// <summary>Everything not paid yet: unpaid, being paid and in doubt.</summary>
+    NotPaid,
 }

@@ -83,11 +83,12 @@ public sealed class SqlInvoiceStore(Database database) : IInvoiceStore
     public async Task<bool> AddAsync(Invoice invoice, CancellationToken cancellationToken) =>
         await database.ExecuteAsync(Insert, [("id", invoice.InvoiceId), ("value", invoice.Value), ("currency", invoice.Currency)], cancellationToken) == 1;
 
-    public Task<IReadOnlyList<Invoice>> ListAsync(bool? paid, CancellationToken cancellationToken) => paid switch
+    public Task<IReadOnlyList<Invoice>> ListAsync(InvoiceSelection selection, CancellationToken cancellationToken) => selection switch
     {
-        true => database.QueryAsync(SelectPaid, [], ReadInvoice, cancellationToken),
-        false => database.QueryAsync(SelectNotPaid, [], ReadInvoice, cancellationToken),
-        null => database.QueryAsync(SelectAll, [], ReadInvoice, cancellationToken),
+        InvoiceSelection.Paid => database.QueryAsync(SelectPaid, [], ReadInvoice, cancellationToken),
+        InvoiceSelection.NotPaid => database.QueryAsync(SelectNotPaid, [], ReadInvoice, cancellationToken),
+        InvoiceSelection.All => database.QueryAsync(SelectAll, [], ReadInvoice, cancellationToken),
+        _ => throw new ArgumentOutOfRangeException(nameof(selection), selection, null),
     };
 
     public Task<Invoice?> FindAsync(string invoiceId, CancellationToken cancellationToken) =>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.OpenApi;
@@ -25,29 +26,25 @@ public static class PaymentsApi
     }
 
     public static async Task<Results<Ok<PaymentAccepted>, BadRequestProblem, ConflictProblem, PayloadTooLargeProblem, UnsupportedMediaTypeProblem>> PayAsync(
-        HttpRequest request, IPaymentStore store, PaymentMetrics metrics, CancellationToken cancellationToken)
-    {
-        var body = await JsonBodyReader.ReadAsync(request, ParsePaymentRequest, MaxBodyBytes, cancellationToken);
-        switch (body)
+        HttpRequest request, IPaymentStore store, PaymentMetrics metrics, CancellationToken cancellationToken) =>
+        await JsonBodyReader.ReadAsync(request, ParsePaymentRequest, MaxBodyBytes, cancellationToken) switch
         {
-            case JsonBody<ReceivedPaymentRequest>.NotJson:
-                return new UnsupportedMediaTypeProblem("content type must be application/json");
-            case JsonBody<ReceivedPaymentRequest>.TooLarge tooLarge:
-                return new PayloadTooLargeProblem($"request body must be at most {tooLarge.LimitBytes} bytes");
-            case JsonBody<ReceivedPaymentRequest>.Read read:
-                var validation = read.Value.Request.Validate(read.Value.Text);
-                if (validation.Payment is not { } payment)
+            JsonBody<ReceivedPaymentRequest>.NotJson => new UnsupportedMediaTypeProblem("content type must be application/json"),
+            JsonBody<ReceivedPaymentRequest>.TooLarge tooLarge => new PayloadTooLargeProblem($"request body must be at most {tooLarge.LimitBytes} bytes"),
+            JsonBody<ReceivedPaymentRequest>.Read read => read.Value.Request.Validate(read.Value.Text) switch
+            {
+                PaymentValidation.Valid valid => await RecordAsync(valid.Payment, store, metrics, cancellationToken) switch
                 {
-                    return new BadRequestProblem(validation.Error!);
-                }
-                var result = await RecordAsync(payment, store, metrics, cancellationToken);
-                return result.Outcome == RecordOutcome.Conflict
-                    ? new ConflictProblem($"payment {payment.Id} is already recorded with another value or currency")
-                    : TypedResults.Ok(new PaymentAccepted(payment.Id));
-            default:
-                return new BadRequestProblem("failed to process payment request parameters");
-        }
-    }
+                    RecordOutcome.Conflict => new ConflictProblem($"payment {valid.Payment.Id} is already recorded with another value or currency"),
+                    RecordOutcome.Recorded or RecordOutcome.Replayed => TypedResults.Ok(new PaymentAccepted(valid.Payment.Id)),
+                    var outcome => throw new UnreachableException($"unknown record outcome {outcome}"),
+                },
+                PaymentValidation.Invalid invalid => new BadRequestProblem(invalid.Error),
+                var validation => throw new UnreachableException($"unknown validation {validation}"),
+            },
+            JsonBody<ReceivedPaymentRequest>.Malformed => new BadRequestProblem("failed to process payment request parameters"),
+            var body => throw new UnreachableException($"unknown body {body}"),
+        };
 
     /// <summary>
     /// The handler reads the body itself (size limit, rules on the raw text), so the document learns its shape here.
@@ -71,13 +68,13 @@ public static class PaymentsApi
             : null;
 
     /// <summary>Records the payment inside its own "record payment" span, which ends carrying the outcome.</summary>
-    private static async Task<RecordResult> RecordAsync(
+    private static async Task<RecordOutcome> RecordAsync(
         PaymentRequestValues payment, IPaymentStore store, PaymentMetrics metrics, CancellationToken cancellationToken)
     {
         using var recording = PaymentMetrics.StartRecording(payment);
         var result = await store.RecordAsync(payment, cancellationToken);
         metrics.Recorded(result.Outcome, payment);
-        return result;
+        return result.Outcome;
     }
 
     public static async Task<Ok<IReadOnlyList<Payment>>> ListAsync(IPaymentStore store, CancellationToken cancellationToken) =>

@@ -16,47 +16,47 @@ public sealed record PaymentRequest(string? Id, decimal? Value, string? Currency
     {
         if (text?.DuplicateKey is { } duplicate)
         {
-            return PaymentValidation.Invalid($"the request body must not repeat a key (keys are compared ignoring case): \"{Shorten(duplicate)}\" appears more than once");
+            return new PaymentValidation.Invalid($"the request body must not repeat a key (keys are compared ignoring case): \"{Shorten(duplicate)}\" appears more than once");
         }
         if (string.IsNullOrWhiteSpace(Id))
         {
-            return PaymentValidation.Invalid("could not retrieve payment id");
+            return new PaymentValidation.Invalid("could not retrieve payment id");
         }
         // A token such as 1e-40 is not zero, though decimal rounds it to 0: the rules below name its real problem.
         if (Value is null || (Value == 0m && (text?.ValueNumber is not { } sent || PaymentRequestText.DenotesZero(sent))))
         {
-            return PaymentValidation.Invalid("could not retrieve payment value");
+            return new PaymentValidation.Invalid("could not retrieve payment value");
         }
         if (string.IsNullOrEmpty(Currency))
         {
-            return PaymentValidation.Invalid("could not retrieve payment currency");
+            return new PaymentValidation.Invalid("could not retrieve payment currency");
         }
         if (PaymentId.Problem(Id) is { } idProblem)
         {
-            return PaymentValidation.Invalid(idProblem);
+            return new PaymentValidation.Invalid(idProblem);
         }
         var value = Value.Value;
         if (value < 0m)
         {
-            return PaymentValidation.Invalid("payment value must be positive");
+            return new PaymentValidation.Invalid("payment value must be positive");
         }
         if (text?.ValueNumber is { } number && PaymentRequestText.ValueProblem(number) is { } numberProblem)
         {
-            return PaymentValidation.Invalid(numberProblem);
+            return new PaymentValidation.Invalid(numberProblem);
         }
         if (decimal.Round(value, 2) != value)
         {
-            return PaymentValidation.Invalid("payment value must have at most 2 decimal places");
+            return new PaymentValidation.Invalid("payment value must have at most 2 decimal places");
         }
         if (value > MaxValue)
         {
-            return PaymentValidation.Invalid(string.Create(CultureInfo.InvariantCulture, $"payment value must not exceed {MaxValue}"));
+            return new PaymentValidation.Invalid(string.Create(CultureInfo.InvariantCulture, $"payment value must not exceed {MaxValue}"));
         }
         if (!IsIsoCurrency(Currency))
         {
-            return PaymentValidation.Invalid("payment currency must be an ISO 4217 code of 3 upper-case letters");
+            return new PaymentValidation.Invalid("payment currency must be an ISO 4217 code of 3 upper-case letters");
         }
-        return PaymentValidation.Valid(new PaymentRequestValues(Id, decimal.Round(value, 2), Currency));
+        return new PaymentValidation.Valid(new PaymentRequestValues(Id, decimal.Round(value, 2), Currency));
     }
 
     /// <summary>A key is the client's text: long enough to recognise, short enough for an error message.</summary>
@@ -74,8 +74,13 @@ public sealed record PaymentRequest(string? Id, decimal? Value, string? Currency
         currency.Length == 3 && currency.All(char.IsAsciiLetterUpper);
 }
 
-public sealed record PaymentValidation(PaymentRequestValues? Payment, string? Error)
+/// <summary>A payment request checked: either the values to record or why they are refused, never both nor neither.</summary>
+public abstract record PaymentValidation
 {
-    public static PaymentValidation Valid(PaymentRequestValues payment) => new(payment, null);
-    public static PaymentValidation Invalid(string error) => new(null, error);
+    private PaymentValidation() { }
+
+    public sealed record Valid(PaymentRequestValues Payment) : PaymentValidation;
+
+    /// <param name="Error">The message the client gets, as the original service worded it where it had one.</param>
+    public sealed record Invalid(string Error) : PaymentValidation;
 }

@@ -26,9 +26,9 @@ public sealed record PaymentRequestText(string? DuplicateKey, string? ValueNumbe
         var keys = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         string? duplicate = null;
         string? valueNumber = null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        // A property name is always a string: GetString yields null only for a JSON null token.
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName && reader.GetString() is { } key)
         {
-            var key = reader.GetString()!;
             if (!keys.Add(key))
             {
                 duplicate ??= key;

@@ -18,7 +18,7 @@ public sealed class StoreFailingOnceToMarkPaid(IInvoiceStore store, string faili
 
     public Task<bool> AddAsync(Invoice invoice, CancellationToken cancellationToken) => store.AddAsync(invoice, cancellationToken);
 
-    public Task<IReadOnlyList<Invoice>> ListAsync(bool? paid, CancellationToken cancellationToken) => store.ListAsync(paid, cancellationToken);
+    public Task<IReadOnlyList<Invoice>> ListAsync(InvoiceSelection selection, CancellationToken cancellationToken) => store.ListAsync(selection, cancellationToken);
 
     public Task<Invoice?> FindAsync(string invoiceId, CancellationToken cancellationToken) => store.FindAsync(invoiceId, cancellationToken);
 
@@ -49,7 +49,7 @@ public sealed class StoreFailingToClaim(IInvoiceStore store, string failingInvoi
 
     public Task<bool> AddAsync(Invoice invoice, CancellationToken cancellationToken) => store.AddAsync(invoice, cancellationToken);
 
-    public Task<IReadOnlyList<Invoice>> ListAsync(bool? paid, CancellationToken cancellationToken) => store.ListAsync(paid, cancellationToken);
+    public Task<IReadOnlyList<Invoice>> ListAsync(InvoiceSelection selection, CancellationToken cancellationToken) => store.ListAsync(selection, cancellationToken);
 
     public Task<Invoice?> FindAsync(string invoiceId, CancellationToken cancellationToken) => store.FindAsync(invoiceId, cancellationToken);
 

@@ -107,7 +107,7 @@ public sealed class DatabaseRolesTests
             var claim = await store.TryClaimAsync("I1", TimeSpan.FromMinutes(1), Token);
             Assert.NotNull(claim);
             await store.MarkPaidAsync(claim, Token);
-            Assert.True((await store.ListAsync(true, Token)).Single().IsPaid);
+            Assert.True((await store.ListAsync(InvoiceSelection.Paid, Token)).Single().IsPaid);
         }
         await using (var payments = Database.FromConnectionString(roles.ConnectionString(roles.Payments, roles.Payments.Database), Path.GetTempPath()))
         {
@@ -146,7 +146,7 @@ public sealed class DatabaseRolesTests
         Assert.False(await roles.PasswordVerifiesAsync(roles.Invoices, oldPassword, Token), "the old password is gone");
         Assert.True(await roles.PasswordVerifiesAsync(roles.Payments, roles.PasswordOf(roles.Payments), Token), "the other role keeps its password");
         await using var again = Database.FromConnectionString(roles.ConnectionString(roles.Invoices, roles.Invoices.Database), Path.GetTempPath());
-        Assert.Equal(3, (await new SqlInvoiceStore(again).ListAsync(null, Token)).Count);
+        Assert.Equal(3, (await new SqlInvoiceStore(again).ListAsync(InvoiceSelection.All, Token)).Count);
 
         static async Task<string?> StateAsync(ServiceRoles roles) =>
             await roles.ScalarAsync<string>(

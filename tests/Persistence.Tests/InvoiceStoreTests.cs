@@ -27,7 +27,7 @@ public sealed class InvoiceStoreTests
         await store.MarkPaidAsync(claim!, Token);
         await store.InitializeAsync(InvoiceAppServices.DemoInvoices, Token);
 
-        var invoices = await store.ListAsync(null, Token);
+        var invoices = await store.ListAsync(InvoiceSelection.All, Token);
         Assert.Equal(["I1", "I2", "I3"], invoices.Select(invoice => invoice.InvoiceId));
         Assert.True(invoices[0].IsPaid, "starting again must not reset a paid invoice");
         Assert.False(await store.AddAsync(new Invoice("I2", 1m, "EUR", false), Token));
@@ -45,7 +45,7 @@ public sealed class InvoiceStoreTests
             await Task.WhenAll(instances.Select(database =>
                 Task.Run(() => new SqlInvoiceStore(database).InitializeAsync(InvoiceAppServices.DemoInvoices, Token), Token)));
 
-            var invoices = await new SqlInvoiceStore(instances[0]).ListAsync(null, Token);
+            var invoices = await new SqlInvoiceStore(instances[0]).ListAsync(InvoiceSelection.All, Token);
             Assert.Equal(InvoiceAppServices.DemoInvoices, invoices);
         }
         finally
@@ -174,7 +174,7 @@ public sealed class InvoiceStoreTests
         Assert.Equal(PaymentState.Pending, (await store.FindAsync("I1", Token))!.PaymentState);
         await store.MarkInDoubtAsync(claim!, Token);
 
-        var shown = (await store.ListAsync(false, Token)).Single(invoice => invoice.InvoiceId == "I1");
+        var shown = (await store.ListAsync(InvoiceSelection.NotPaid, Token)).Single(invoice => invoice.InvoiceId == "I1");
         Assert.Equal(new Invoice("I1", 12.15m, "EUR", false) { PaymentState = PaymentState.InDoubt }, shown);
         Assert.Null(await store.TryClaimAsync("I1", Lease, Token));
         Assert.DoesNotContain("I1", await store.ListExpiredClaimsAsync(Token));
@@ -240,7 +240,7 @@ public sealed class InvoiceStoreTests
         await Task.Delay(ShortLease + TimeSpan.FromMilliseconds(100), Token);
         Assert.Null(await store.TryClaimAsync("I2", Lease, Token));
         Assert.DoesNotContain("I2", await store.ListExpiredClaimsAsync(Token));
-        Assert.Equal(new Invoice("I2", 10.25m, "GBP", true), (await store.ListAsync(true, Token)).Single());
+        Assert.Equal(new Invoice("I2", 10.25m, "GBP", true), (await store.ListAsync(InvoiceSelection.Paid, Token)).Single());
     }
 
     [Theory]
@@ -254,10 +254,10 @@ public sealed class InvoiceStoreTests
         var paying = await store.TryClaimAsync("I1", Lease, Token);
         await store.MarkPaidAsync((await store.TryClaimAsync("I3", Lease, Token))!, Token);
 
-        Assert.Equal(["I3"], (await store.ListAsync(true, Token)).Select(invoice => invoice.InvoiceId));
+        Assert.Equal(["I3"], (await store.ListAsync(InvoiceSelection.Paid, Token)).Select(invoice => invoice.InvoiceId));
         // An invoice being paid is not paid yet.
-        Assert.Equal(["I1", "I2"], (await store.ListAsync(false, Token)).Select(invoice => invoice.InvoiceId));
-        Assert.Equal(3, (await store.ListAsync(null, Token)).Count);
+        Assert.Equal(["I1", "I2"], (await store.ListAsync(InvoiceSelection.NotPaid, Token)).Select(invoice => invoice.InvoiceId));
+        Assert.Equal(3, (await store.ListAsync(InvoiceSelection.All, Token)).Count);
         Assert.NotNull(paying);
     }
 
@@ -275,7 +275,7 @@ public sealed class InvoiceStoreTests
             await store.AddAsync(new Invoice($"M{i}", values[i], "EUR", false), Token);
         }
 
-        var stored = await store.ListAsync(null, Token);
+        var stored = await store.ListAsync(InvoiceSelection.All, Token);
 
         Assert.Equal(values, stored.Select(invoice => invoice.Value));
         Assert.Equal("12.15", stored[0].Value.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -44,7 +44,7 @@ public sealed class StoreTelemetryTests
         var store = new SqlInvoiceStore(host.Services.GetRequiredService<Database>());
 
         // No schema yet: the table is missing.
-        await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => store.ListAsync(null, Token));
+        await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => store.ListAsync(InvoiceSelection.All, Token));
 
         var span = Assert.Single(host.Spans(), span => span.Source.Name == DatabaseTelemetry.SourceName);
         Assert.Equal(System.Diagnostics.ActivityStatusCode.Error, span.Status);
