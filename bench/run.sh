@@ -22,7 +22,7 @@ and wrk. With the defaults it ends by itself in under 10 minutes on 2 cores.
 
 Options:
   --duration SECONDS     length of each measured wrk run (default 5; the issue's figures used 8)
-  --warmup SECONDS       unmeasured wrk run before each measured one (default 2)
+  --warmup SECONDS       unmeasured wrk run before each measured one (default 1)
   --threads N            wrk threads (default 2)
   --connections N        wrk connections (default 32)
   --invoices N           unpaid invoices seeded and paid end to end (default 10000)
@@ -34,7 +34,9 @@ Options:
                          be able to create databases: each run creates bench_* databases and drops them after
                          when psql is installed.
   --sampling RATIO       trace sampling ratio, parent-based (default 0.1); traces go to a local sink
-  --keep                 keep the temporary folder (builds, data, logs)
+  --reuse DIR            publish into DIR and reuse a build found there (a second run skips building;
+                         delete DIR after changing the code)
+  --keep                 keep the temporary folder (data, logs; builds too unless --reuse)
   -h, --help             this text
 
 Tracing stays on as in production: OTLP over http/protobuf to a sink on loopback that accepts and discards it
@@ -47,7 +49,7 @@ EOF
 }
 
 duration=5
-warmup=2
+warmup=1
 threads=2
 connections=32
 invoices=10000
@@ -57,6 +59,7 @@ stores=""
 postgres="${TEST_POSTGRES:-}"
 sampling="0.1"
 keep=false
+publish_dir=""
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bench_dir="$repo_root/bench"
@@ -92,6 +95,7 @@ parse_args() {
       --stores) stores="${2:?--stores needs sqlite,postgres}"; shift ;;
       --postgres) postgres="${2:?--postgres needs a connection string}"; shift ;;
       --sampling) sampling="${2:?--sampling needs a ratio}"; shift ;;
+      --reuse) publish_dir="${2:?--reuse needs a folder}"; shift ;;
       --keep) keep=true ;;
       -h | --help) usage; exit 0 ;;
       *) usage >&2; fail "unknown option: $1" ;;
@@ -164,14 +168,23 @@ describe_machine() {
 }
 
 publish() {
-  local build="$1" project="$2" out="$work_dir/publish/$1/$2"
+  local build="$1" project="$2" out="$publish_dir/$1/$2"
+  local main="$out/$project.dll"
+  [ "$build" = jit ] || main="$out/$project"
+  if [ -f "$main" ] && [ -f "$out/.complete" ]; then
+    note "reusing $out"
+    return
+  fi
+  rm -rf "$out"
   local -a flags=(-c Release -o "$out" --nologo -v quiet)
   if [ "$build" = aot ]; then
     flags+=(-r linux-x64 -p:PublishAot=true)
   else
     flags+=(-p:PublishAot=false)
   fi
-  dotnet publish "$repo_root/$project" "${flags[@]}" >"$work_dir/logs/publish-$build-$project.log" 2>&1
+  # Called as a condition, where set -e does not apply: each failure returns by itself.
+  dotnet publish "$repo_root/$project" "${flags[@]}" >"$work_dir/logs/publish-$build-$project.log" 2>&1 || return 1
+  touch "$out/.complete"
 }
 
 build_all() {
@@ -231,7 +244,7 @@ start_service() {
   local -a command
   read -r -a command <<<"$(service_command "$build" "$project")"
   (
-    cd "$work_dir/publish/$build/$project"
+    cd "$publish_dir/$build/$project"
     exec env -u HTTP_PORTS -u HTTPS_PORTS "${settings[@]}" "${command[@]}" >"$log" 2>&1
   ) &
   last_pid=$!
@@ -396,7 +409,7 @@ pay_seeded() {
     echo "after paying: $paid seeded invoices paid, $unpaid not paid" >&2
     return 1
   fi
-  result[$key]="$(awk -v n="$invoices" -v s="$elapsed" 'BEGIN { printf "%.0f", n / s }') $elapsed $calls $(tr ' ' '\n' <<<"$statuses" | sort | uniq -c | awk 'NF { printf "%s%sx%s", sep, $1, $2; sep = "," }')"
+  result[$key]="$(awk -v n="$invoices" -v s="$elapsed" 'BEGIN { printf "%.0f", n / s }') $elapsed $calls $(tr ' ' '\n' <<<"$statuses" | grep . | sort | uniq -c | awk '{ printf "%s%sx%s", sep, $1, $2; sep = "," }')"
 }
 
 # One store and one build: both services fresh, the wrk runs, memory, then the end-to-end payment of the seed.
@@ -576,9 +589,9 @@ print_startup_and_sizes() {
     for project in InvoiceApp PaymentProvider; do
       read -r median low high <<<"${result[startup|$build|$project]:-0 0 0}"
       if [ "$build" = aot ]; then
-        size="$(stat -c %s "$work_dir/publish/$build/$project/$project") bytes, the single executable"
+        size="$(stat -c %s "$publish_dir/$build/$project/$project") bytes, the single executable"
       else
-        size="$(du -sb "$work_dir/publish/$build/$project" | cut -f1) bytes, the publish folder (needs the ASP.NET Core runtime)"
+        size="$(du -sb "$publish_dir/$build/$project" | cut -f1) bytes, the publish folder (needs the ASP.NET Core runtime)"
       fi
       echo "| $project, $(tr '[:lower:]' '[:upper:]' <<<"$build") | $median ms ($low-$high) | $(thousands "${size%% *}") ${size#* } |"
     done
@@ -589,7 +602,7 @@ describe_settings() {
   echo "Settings: Production; overlay environment: $(overlay_settings invoices | tr '\n' ' ')"
   echo "  (payment-provider: $(overlay_settings payments | tr '\n' ' '))"
   echo "  POST /invoices/pay with PayApi__ApiKey (bearer) and PayApi__RateLimit__PermitLimit=1000000 per 1 s window, so the limit never throttles"
-  local config="$work_dir/publish/jit/InvoiceApp/InvoiceApp.runtimeconfig.json"
+  local config="$publish_dir/jit/InvoiceApp/InvoiceApp.runtimeconfig.json"
   if [ -f "$config" ]; then
     echo "  GC (runtimeconfig of the build): $(grep -o '"System\.GC\.[A-Za-z]*": *[^,}]*' "$config" | tr -d '"' | tr '\n' ' ' || true)"
   fi
@@ -600,7 +613,12 @@ main() {
   check_prerequisites
   trap cleanup EXIT
   work_dir="$(mktemp -d -t invoice-payments-bench.XXXXXX)"
-  mkdir -p "$work_dir/logs" "$work_dir/data" "$work_dir/publish"
+  mkdir -p "$work_dir/logs" "$work_dir/data"
+  if [ -z "$publish_dir" ]; then
+    publish_dir="$work_dir/publish"
+  fi
+  mkdir -p "$publish_dir"
+  publish_dir="$(cd "$publish_dir" && pwd)"
   api_key="bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
   local begun=$SECONDS
   choose_stores
