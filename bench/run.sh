@@ -523,7 +523,7 @@ cell_rate() {
 
 print_store_table() {
   local store="$1" title="SQLite (a file per service in a temporary folder)"
-  [ "$store" = sqlite ] || title="PostgreSQL ($(sed -E 's/(^|;)[[:space:]]*Password[[:space:]]*=[^;]*//I' <<<"$postgres"), a database per service)"
+  [ "$store" = sqlite ] || title="PostgreSQL ($(sed -E 's/(^|;)[[:space:]]*(Password|Database)[[:space:]]*=[^;]*//Ig' <<<"$postgres"), a database per service and run)"
   local -a columns=()
   local build
   for build in ${builds//,/ }; do
