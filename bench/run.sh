@@ -18,7 +18,8 @@ set or a server answers on 127.0.0.1:5432):
   - resident memory (VmRSS) of each service idle, after the load, and after paying;
 then the start-up time from exec to the first 200 of /readiness (median of --starts) for each build, and the
 sizes (AOT: the single executable; JIT: the publish folder). Run it from anywhere; it needs the .NET SDK, curl
-and wrk. With the defaults it ends by itself in under 10 minutes on 2 cores.
+and wrk. With the defaults it is sized to end by itself in under 10 minutes on an idle 2-core machine,
+most of that the AOT builds.
 
 Options:
   --duration SECONDS     length of each measured wrk run (default 5; the issue's figures used 8)
@@ -549,7 +550,8 @@ print_store_table() {
     done
     echo "$line"
   done
-  local line="| $invoices seeded invoices paid by POST /invoices/pay |"
+  local line
+  line="| $(thousands "$invoices") seeded invoices paid by POST /invoices/pay |"
   for build in "${columns[@]}"; do
     local value="${result[$store|$build|pay]:-}"
     if [ -n "$value" ]; then
@@ -624,6 +626,7 @@ main() {
   choose_stores
   describe_machine
   build_all
+  echo "Builds: $((SECONDS - begun)) s"
   start_otlp_sink
   describe_settings
   local store build
