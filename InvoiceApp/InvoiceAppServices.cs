@@ -8,7 +8,7 @@ using Persistence;
 
 namespace InvoiceApp;
 
-public static class InvoiceAppServices
+public static partial class InvoiceAppServices
 {
     /// <summary>The invoices the original service started with.</summary>
     public static readonly IReadOnlyList<Invoice> DemoInvoices =
@@ -38,6 +38,10 @@ public static class InvoiceAppServices
                 "Payments:ClaimLease must outlast one whole provider call (HttpClientResilience:TotalRequestTimeout:Timeout), or a live payment could be taken over")
             .Validate(o => o.DrainTimeout > TimeSpan.Zero, "Payments:DrainTimeout must be positive")
             .ValidateOnStart();
+        builder.Services.AddOptions<SeedOptions>()
+            .Bind(builder.Configuration.GetSection(SeedOptions.Section))
+            .Validate(o => o.UnpaidInvoices is >= 0 and <= SeedOptions.MaxUnpaidInvoices, "Seed:UnpaidInvoices must be 0 to 1000000")
+            .ValidateOnStart();
         // Shutdown waits for the drain, then for recording what the drain cut off and answering.
         builder.Services.AddOptions<HostOptions>()
             .Configure<IOptions<PaymentOptions>>((host, payments) => host.ShutdownTimeout = payments.Value.DrainTimeout + PaymentOptions.ShutdownMargin);
@@ -66,7 +70,19 @@ public static class InvoiceAppServices
     public static async Task InitializeInvoiceStoreAsync(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<PaymentOptions>>().Value;
-        await app.Services.GetRequiredService<IInvoiceStore>()
-            .InitializeAsync(options.SeedDemoInvoices ? DemoInvoices : [], app.Lifetime.ApplicationStopping);
+        var store = app.Services.GetRequiredService<IInvoiceStore>();
+        await store.InitializeAsync(options.SeedDemoInvoices ? DemoInvoices : [], app.Lifetime.ApplicationStopping);
+
+        var seed = app.Services.GetRequiredService<IOptions<SeedOptions>>().Value;
+        if (seed.UnpaidInvoices > 0)
+        {
+            var added = await store.SeedUnpaidAsync(SeedOptions.IdPrefix, seed.UnpaidInvoices, SeedOptions.Value, SeedOptions.Currency,
+                app.Lifetime.ApplicationStopping);
+            LogSeeded(app.Logger, added, seed.UnpaidInvoices);
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Seed:UnpaidInvoices is set (benchmark data): added {Added} unpaid invoices, of seed-1 to seed-{Count}")]
+    private static partial void LogSeeded(ILogger logger, int added, int count);
 }

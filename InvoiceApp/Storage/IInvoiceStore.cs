@@ -12,6 +12,12 @@ public interface IInvoiceStore
     /// <summary>Creates the schema (and the demo invoices, when asked) if missing; safe for replicas starting together.</summary>
     Task InitializeAsync(IEnumerable<Invoice> seed, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Adds <paramref name="count"/> unpaid invoices, <paramref name="idPrefix"/>1 to <paramref name="idPrefix"/>N, in
+    /// one statement, skipping ids that exist; returns how many it added. For benchmarks (<see cref="SeedOptions"/>).
+    /// </summary>
+    Task<int> SeedUnpaidAsync(string idPrefix, int count, decimal value, string currency, CancellationToken cancellationToken);
+
     /// <summary>Adds an unpaid invoice unless its id exists; true when added.</summary>
     Task<bool> AddAsync(Invoice invoice, CancellationToken cancellationToken);
 

@@ -37,6 +37,15 @@ public sealed class SqlInvoiceStore(Database database) : IInvoiceStore
 
     private const string Insert = "INSERT INTO invoices (id, value, currency) VALUES (@id, @value, @currency) ON CONFLICT (id) DO NOTHING";
 
+    // The numbers 1 to @count, counted by the database: one statement however many. (WHERE true tells SQLite's
+    // parser that ON CONFLICT belongs to the INSERT, not to a join.)
+    private const string Seed = """
+        WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < @count)
+        INSERT INTO invoices (id, value, currency)
+        SELECT @prefix || n, @value, @currency FROM seq WHERE true
+        ON CONFLICT (id) DO NOTHING
+        """;
+
     // A claim whose lease ran out has no live holder: its outcome is unknown until recovery settles it.
     private const string Select = $"""
         SELECT id, value, currency,
@@ -79,6 +88,11 @@ public sealed class SqlInvoiceStore(Database database) : IInvoiceStore
             await AddAsync(invoice, cancellationToken);
         }
     }
+
+    public async Task<int> SeedUnpaidAsync(string idPrefix, int count, decimal value, string currency, CancellationToken cancellationToken) =>
+        count <= 0
+            ? 0
+            : await database.ExecuteAsync(Seed, [("count", count), ("prefix", idPrefix), ("value", value), ("currency", currency)], cancellationToken);
 
     public async Task<bool> AddAsync(Invoice invoice, CancellationToken cancellationToken) =>
         await database.ExecuteAsync(Insert, [("id", invoice.InvoiceId), ("value", invoice.Value), ("currency", invoice.Currency)], cancellationToken) == 1;

@@ -16,6 +16,7 @@ public sealed class ScriptTests
     [InlineData("tools/regenerate-aspirate-output.sh")]
     [InlineData(".ci/run")]
     [InlineData("deploy/database/apply-roles.sh")]
+    [InlineData("bench/run.sh")]
     public async Task Script_is_clean_under_shellcheck(string script)
     {
         var shellcheck = Requirement.NeedExecutable("shellcheck", "apt-get install -y shellcheck");
@@ -31,6 +32,7 @@ public sealed class ScriptTests
     [InlineData("tools/regenerate-aspirate-output.sh", "--output")]
     [InlineData("test.sh", "--api-key")]
     [InlineData("deploy/database/apply-roles.sh", "--every")]
+    [InlineData("bench/run.sh", "--duration")]
     public async Task Script_explains_itself_with_help(string script, string documentedOption)
     {
         var run = await RunAsync("bash", [script, "--help"]);
@@ -45,6 +47,7 @@ public sealed class ScriptTests
     [InlineData("test.sh", "--bogus")]
     [InlineData("tools/regenerate-aspirate-output.sh", "--bogus")]
     [InlineData("deploy/database/apply-roles.sh", "--bogus")]
+    [InlineData("bench/run.sh", "--bogus")]
     public async Task Script_rejects_an_unknown_option(string script, string option)
     {
         var run = await RunAsync("bash", [script, option]);
@@ -70,6 +73,30 @@ public sealed class ScriptTests
 
             Assert.NotEqual(0, run.ExitCode);
             Assert.Contains("'kubectl' is required", run.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            bin.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Bench_asks_for_wrk_when_it_is_missing_and_fails()
+    {
+        // A PATH with bash and dirname only: the benchmark must stop at its check, before it builds anything.
+        var bin = Directory.CreateTempSubdirectory("bench-path-");
+        try
+        {
+            foreach (var tool in new[] { "bash", "dirname" })
+            {
+                var found = Requirement.FindOnPath(tool) ?? throw new InvalidOperationException($"{tool} not on PATH");
+                File.CreateSymbolicLink(Path.Combine(bin.FullName, tool), found);
+            }
+
+            var run = await RunAsync(Path.Combine(bin.FullName, "bash"), ["bench/run.sh"], new Dictionary<string, string> { ["PATH"] = bin.FullName });
+
+            Assert.NotEqual(0, run.ExitCode);
+            Assert.Contains("'wrk' is required: apt-get install wrk", run.Error, StringComparison.Ordinal);
         }
         finally
         {

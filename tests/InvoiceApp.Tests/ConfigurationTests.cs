@@ -41,6 +41,8 @@ public sealed class OptionsValidationTests
     [InlineData("Payments:RecoveryInterval", "00:00:00", "RecoveryInterval must be positive")]
     [InlineData("Payments:DrainTimeout", "00:00:00", "DrainTimeout must be positive")]
     [InlineData("Database:MaxPoolSize", "0", "Database:MaxPoolSize must be at least 1")]
+    [InlineData("Seed:UnpaidInvoices", "-1", "Seed:UnpaidInvoices must be 0 to 1000000")]
+    [InlineData("Seed:UnpaidInvoices", "1000001", "Seed:UnpaidInvoices must be 0 to 1000000")]
     public void A_bad_payment_setting_stops_the_service_at_start_saying_why(string key, string value, string expected)
     {
         using var factory = new InvoiceAppFactory();

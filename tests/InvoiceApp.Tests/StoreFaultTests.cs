@@ -16,6 +16,9 @@ public sealed class StoreFailingOnceToMarkPaid(IInvoiceStore store, string faili
 
     public Task InitializeAsync(IEnumerable<Invoice> seed, CancellationToken cancellationToken) => store.InitializeAsync(seed, cancellationToken);
 
+    public Task<int> SeedUnpaidAsync(string idPrefix, int count, decimal value, string currency, CancellationToken cancellationToken) =>
+        store.SeedUnpaidAsync(idPrefix, count, value, currency, cancellationToken);
+
     public Task<bool> AddAsync(Invoice invoice, CancellationToken cancellationToken) => store.AddAsync(invoice, cancellationToken);
 
     public Task<IReadOnlyList<Invoice>> ListAsync(InvoiceSelection selection, CancellationToken cancellationToken) => store.ListAsync(selection, cancellationToken);
@@ -46,6 +49,9 @@ public sealed class StoreFailingOnceToMarkPaid(IInvoiceStore store, string faili
 public sealed class StoreFailingToClaim(IInvoiceStore store, string failingInvoiceId, string databaseFile) : IInvoiceStore
 {
     public Task InitializeAsync(IEnumerable<Invoice> seed, CancellationToken cancellationToken) => store.InitializeAsync(seed, cancellationToken);
+
+    public Task<int> SeedUnpaidAsync(string idPrefix, int count, decimal value, string currency, CancellationToken cancellationToken) =>
+        store.SeedUnpaidAsync(idPrefix, count, value, currency, cancellationToken);
 
     public Task<bool> AddAsync(Invoice invoice, CancellationToken cancellationToken) => store.AddAsync(invoice, cancellationToken);
 
