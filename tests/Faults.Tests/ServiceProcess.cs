@@ -164,6 +164,10 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             {
                 // Not accepting yet.
             }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // One probe outlasted its own timeout on a loaded machine: the start deadline decides, not one probe.
+            }
             await Task.Delay(50, cancellationToken);
         }
     }
