@@ -1,6 +1,7 @@
 using System.Globalization;
 using PaymentProvider.Model;
 using PaymentProvider.Storage;
+using TestSupport;
 
 namespace Persistence.Tests;
 

@@ -1,8 +1,7 @@
 using Npgsql;
 using Persistence;
-using TestSupport;
 
-namespace Persistence.Tests;
+namespace TestSupport;
 
 /// <summary>
 /// A database of its own for one test, on a real engine: a SQLite file in a fresh temporary folder, or a uniquely
