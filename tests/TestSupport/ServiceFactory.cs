@@ -13,6 +13,9 @@ public interface IServiceFactory : IDisposable
 
     /// <summary>A client of the same service started in another environment (Development serves the API page).</summary>
     HttpClient CreateClientIn(string environment);
+
+    /// <summary>The running service's own services (its endpoints, options, stores).</summary>
+    IServiceProvider Services { get; }
 }
 
 /// <summary>
