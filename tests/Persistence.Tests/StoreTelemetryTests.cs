@@ -10,31 +10,21 @@ public sealed class StoreTelemetryTests
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    /// <summary>invoice-app's store on the host's database, with its schema and the demo invoices.</summary>
-    private static async Task<SqlInvoiceStore> SeededStoreAsync(ServiceHost host)
-    {
-        var store = new SqlInvoiceStore(host.Services.GetRequiredService<Database>());
-        await store.InitializeAsync(InvoiceAppServices.DemoInvoices, Token);
-        return store;
-    }
-
-    /// <summary>Runs <paramref name="call"/> under a span of the test's own, as a request's would be, and returns that span's id once it ended.</summary>
-    private static async Task<string> UnderRequestSpanAsync(Func<Task> call)
-    {
-        using var request = ServiceHost.Test.StartActivity("request");
-        Assert.NotNull(request);
-        await call();
-        return request.SpanId.ToHexString();
-    }
-
     [Fact]
     public async Task A_sqlite_store_call_is_a_client_span_under_the_current_one_with_the_database_conventions()
     {
         await using var db = TestDatabase.Create(TestDatabase.Sqlite, "spans");
         await using var host = await ServiceHost.StartAsync(db.ConnectionString, Token);
-        var store = await SeededStoreAsync(host);
+        var store = new SqlInvoiceStore(host.Services.GetRequiredService<Database>());
+        await store.InitializeAsync(InvoiceAppServices.DemoInvoices, Token);
 
-        var parentSpanId = await UnderRequestSpanAsync(async () => Assert.NotNull(await store.FindAsync("I1", Token)));
+        string parentSpanId;
+        using (var request = ServiceHost.Test.StartActivity("request"))
+        {
+            Assert.NotNull(request);
+            parentSpanId = request.SpanId.ToHexString();
+            Assert.NotNull(await store.FindAsync("I1", Token));
+        }
 
         var span = Assert.Single(host.Spans(), span => span.ParentSpanId.ToHexString() == parentSpanId && span.Source.Name == DatabaseTelemetry.SourceName);
         Assert.Equal(System.Diagnostics.ActivityKind.Client, span.Kind);
@@ -67,9 +57,16 @@ public sealed class StoreTelemetryTests
     {
         await using var db = TestDatabase.Create(TestDatabase.Postgres, "spans");
         await using var host = await ServiceHost.StartAsync(db.ConnectionString, Token);
-        var store = await SeededStoreAsync(host);
+        var store = new SqlInvoiceStore(host.Services.GetRequiredService<Database>());
+        await store.InitializeAsync(InvoiceAppServices.DemoInvoices, Token);
 
-        var parentSpanId = await UnderRequestSpanAsync(async () => Assert.NotNull(await store.TryClaimAsync("I1", TimeSpan.FromMinutes(1), Token)));
+        string parentSpanId;
+        using (var request = ServiceHost.Test.StartActivity("request"))
+        {
+            Assert.NotNull(request);
+            parentSpanId = request.SpanId.ToHexString();
+            Assert.NotNull(await store.TryClaimAsync("I1", TimeSpan.FromMinutes(1), Token));
+        }
 
         // Npgsql traces the command (and, when the pool opens one, the physical connection): all of it, none of ours.
         var children = host.Spans().Where(span => span.ParentSpanId.ToHexString() == parentSpanId).ToList();
