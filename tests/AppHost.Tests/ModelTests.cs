@@ -3,8 +3,6 @@ namespace AppHost.Tests;
 /// <summary>What the AppHost declares, read from its application model without starting anything.</summary>
 public sealed class ModelTests
 {
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
-
     private static async Task<ProjectResource[]> ProjectsAsync()
     {
         var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(Cancel).WaitAsync(TimeSpan.FromMinutes(1), Cancel);

@@ -22,9 +22,8 @@ public sealed partial class DashboardBrowserTests(PaymentSystemWithDashboard sys
     public async Task The_traces_page_lists_a_payment_trace_across_both_services_and_opens_it()
     {
         await using var chromium = await Chromium.LaunchAsync();
-        var page = await DashboardPages.OpenAsync(chromium, system.DashboardUrl);
+        var page = await DashboardPages.OpenAsync(chromium, system.DashboardUrl, "/traces");
 
-        await page.GotoAsync("/traces");
         var trace = page.GetByRole(AriaRole.Row)
             .Filter(new() { HasText = "invoice-app: POST /invoices/pay" })
             .Filter(new() { Has = page.Locator(".trace-service-tag", new() { HasText = InvoiceApp }) })
@@ -62,13 +61,12 @@ public sealed partial class DashboardBrowserTests(PaymentSystemWithDashboard sys
     public async Task The_metrics_page_shows_each_services_payment_instruments_under_its_own_meter()
     {
         await using var chromium = await Chromium.LaunchAsync();
-        var page = await DashboardPages.OpenAsync(chromium, system.DashboardUrl);
+        var page = await DashboardPages.OpenAsync(chromium, system.DashboardUrl, $"/metrics/resource/{PaymentProvider}");
 
-        await page.GotoAsync($"/metrics/resource/{PaymentProvider}");
-        await Expect(DashboardPages.Instrument(page, "PaymentProvider", "payments.recorded")).ToBeVisibleAsync();
+        await DashboardPages.ExpectInstrumentAsync(page, "PaymentProvider", "payments.recorded");
 
         await page.GotoAsync($"/metrics/resource/{InvoiceApp}");
-        await Expect(DashboardPages.Instrument(page, "InvoiceApp", "invoices.paid")).ToBeVisibleAsync();
+        await DashboardPages.ExpectInstrumentAsync(page, "InvoiceApp", "invoices.paid");
         await DashboardPages.Instrument(page, "InvoiceApp", "invoices.pay.duration").ClickAsync();
         await Expect(page.GetByText("Time to pay one invoice, provider call included")).ToBeVisibleAsync();
         await DashboardPages.SaveScreenshotAsync(page, "pay-duration.png");
@@ -80,9 +78,8 @@ public sealed partial class DashboardBrowserTests(PaymentSystemWithDashboard sys
     public async Task Each_services_resource_links_to_its_API_page_which_shows_its_operations(string resource, string service, string group, string operation)
     {
         await using var chromium = await Chromium.LaunchAsync();
-        var page = await DashboardPages.OpenAsync(chromium, system.DashboardUrl);
+        var page = await DashboardPages.OpenAsync(chromium, system.DashboardUrl, "/");
 
-        await page.GotoAsync("/");
         var link = DashboardPages.ResourceRow(page, resource).GetByRole(AriaRole.Link, new() { Name = "API reference" });
         await Expect(link).ToHaveCountAsync(1);
         await Expect(link).ToHaveAttributeAsync("href", new Uri(system.App.GetEndpoint(resource, "http"), "/scalar").ToString());

@@ -8,7 +8,8 @@ public static class DashboardPages
     /// <summary>Every step (navigation, click, expectation) gives up after this.</summary>
     private const float StepTimeoutMs = 30_000;
 
-    public static async Task<IPage> OpenAsync(Chromium chromium, Uri dashboardUrl)
+    /// <summary>A new page of the dashboard at <paramref name="path"/> (<c>/</c> is the Resources page).</summary>
+    public static async Task<IPage> OpenAsync(Chromium chromium, Uri dashboardUrl, string path)
     {
         var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -27,6 +28,7 @@ public static class DashboardPages
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(StepTimeoutMs);
         Assertions.SetDefaultExpectTimeout(StepTimeoutMs);
+        await page.GotoAsync(path);
         return page;
     }
 
@@ -37,6 +39,9 @@ public static class DashboardPages
     /// <summary>An instrument in the Metrics page's tree, nested under its meter.</summary>
     public static ILocator Instrument(IPage page, string meter, string instrument) =>
         page.Locator($"fluent-tree-item[title='{meter}'] > fluent-tree-item[title='{instrument}']");
+
+    public static Task ExpectInstrumentAsync(IPage page, string meter, string instrument) =>
+        Assertions.Expect(Instrument(page, meter, instrument)).ToBeVisibleAsync();
 
     /// <summary>Saves what the browser shows under the test's output folder and attaches it to the test's result.</summary>
     public static async Task SaveScreenshotAsync(IPage page, string name)

@@ -9,21 +9,14 @@ namespace Dashboard.Tests;
 [Collection(ConflictingPaymentCollection.Name)]
 public sealed class FailedPaymentTelemetryTests(ConflictingPaymentSystem system)
 {
-    private static readonly TimeSpan TelemetryTimeout = TimeSpan.FromSeconds(45);
-
     [Fact]
     public async Task A_refused_payment_is_a_failed_span_with_the_reason_and_a_conflict_on_the_provider()
     {
-        var cancellationToken = TestContext.Current.CancellationToken;
-        var api = new TelemetryApi(system.Dashboard);
+        system.AssertPayAnswer(HttpStatusCode.BadGateway, "failed", ["I1"]);
 
-        Assert.Equal(HttpStatusCode.BadGateway, system.PayStatus);
-        Assert.Equal(["I1"], system.PayAnswer["failed"]!.AsArray().Select(failure => (string)failure!["InvoiceId"]!));
-
-        var spans = await TelemetryApi.PollAsync(api.SpansAsync,
-            spans => spans.Any(span => span.Name == "record payment" && span.Tag("payment.outcome") == "conflict") &&
-                     spans.Any(span => span.Name == "pay invoice" && span.Tag("invoice.id") == "I1"),
-            TelemetryTimeout, cancellationToken);
+        var spans = await system.Telemetry.SpansWhenAsync(spans =>
+            spans.Any(span => span.Name == "record payment" && span.Tag("payment.outcome") == "conflict") &&
+            spans.Any(span => span.Name == "pay invoice" && span.Tag("invoice.id") == "I1"));
 
         var payInvoice = Assert.Single(spans, span => span.Name == "pay invoice" && span.Tag("invoice.id") == "I1");
         Assert.Equal(("failed", ReceivedSpan.Error), (payInvoice.Tag("invoice.outcome"), payInvoice.StatusCode));
@@ -35,9 +28,7 @@ public sealed class FailedPaymentTelemetryTests(ConflictingPaymentSystem system)
         var recording = Assert.Single(spans, span => span.ParentSpanId == served.SpanId && span.Name == "record payment");
         Assert.Equal(("I1", "12.15", "conflict"), (recording.Tag("payment.id"), recording.Tag("payment.value"), recording.Tag("payment.outcome")));
 
-        var logs = await TelemetryApi.PollAsync(token => api.LogsAsync(payInvoice.TraceId, token),
-            logs => logs.Any(log => log.Message.StartsWith("Invoice I1 stays unpaid", StringComparison.Ordinal)),
-            TelemetryTimeout, cancellationToken);
+        var logs = await system.Telemetry.LogsWhenAsync(payInvoice.TraceId, logs => logs.Any(log => log.Message.StartsWith("Invoice I1 stays unpaid", StringComparison.Ordinal)));
         var warning = Assert.Single(logs, log => log.Message.StartsWith("Invoice I1 stays unpaid", StringComparison.Ordinal));
         Assert.Equal(payInvoice.SpanId, warning.SpanId);
     }
@@ -46,10 +37,9 @@ public sealed class FailedPaymentTelemetryTests(ConflictingPaymentSystem system)
     public async Task The_metrics_page_counts_the_failed_payment_beside_the_paid_ones()
     {
         await using var chromium = await Chromium.LaunchAsync();
-        var page = await DashboardPages.OpenAsync(chromium, system.DashboardUrl);
+        var page = await DashboardPages.OpenAsync(chromium, system.DashboardUrl, $"/metrics/resource/{InvoiceApp}");
 
-        await page.GotoAsync($"/metrics/resource/{InvoiceApp}");
-        await Expect(DashboardPages.Instrument(page, "InvoiceApp", "invoices.paid")).ToBeVisibleAsync();
+        await DashboardPages.ExpectInstrumentAsync(page, "InvoiceApp", "invoices.paid");
         await DashboardPages.Instrument(page, "InvoiceApp", "invoices.payment_failures").ClickAsync();
         await Expect(page.GetByText("Invoice payments that failed and left the invoice unpaid")).ToBeVisibleAsync();
         // Its only measurement is I1's: the currency filter offers EUR and none of the paid invoices' currencies.

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using TestSupport;
 
 namespace Dashboard.Tests;
 
@@ -16,8 +17,8 @@ namespace Dashboard.Tests;
 public class PaymentSystemWithDashboard : IAsyncLifetime
 {
     public const string DashboardResource = "aspire-dashboard";
-    public const string InvoiceApp = "invoice-app";
-    public const string PaymentProvider = "payment-provider";
+    public const string InvoiceApp = AppHostTesting.InvoiceApp;
+    public const string PaymentProvider = AppHostTesting.PaymentProvider;
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
@@ -36,6 +37,16 @@ public class PaymentSystemWithDashboard : IAsyncLifetime
     public JsonObject PayAnswer { get; private set; } = null!;
 
     public HttpClient Dashboard { get; private set; } = null!;
+
+    /// <summary>What the dashboard received from the services.</summary>
+    public TelemetryApi Telemetry => new(Dashboard);
+
+    /// <summary>Checks invoice-app's answer to the pay call: its status and the invoice ids in one of its lists.</summary>
+    public void AssertPayAnswer(HttpStatusCode status, string list, string[] invoiceIds)
+    {
+        Assert.Equal(status, PayStatus);
+        Assert.Equal(invoiceIds, PayAnswer[list]!.AsArray().Select(entry => (string)entry!["InvoiceId"]!));
+    }
 
     public async ValueTask InitializeAsync()
     {
@@ -61,13 +72,9 @@ public class PaymentSystemWithDashboard : IAsyncLifetime
             (options, _) => options.DisableDashboard = false,
             token).WaitAsync(token);
 
-        // Each service keeps its state in a file of its own, never in the checkout's data folders.
-        UseDatabase(builder, InvoiceApp, "invoicesdb");
-        UseDatabase(builder, PaymentProvider, "paymentsdb");
+        builder.UseDatabasesIn(_dataDirectory);
 
-        _app = await builder.BuildAsync(token).WaitAsync(token);
-        await _app.StartAsync(token).WaitAsync(token);
-        await _app.ResourceNotifications.WaitForResourceHealthyAsync(InvoiceApp, token).WaitAsync(token);
+        _app = await builder.StartHealthyAsync(StartTimeout, token);
         await _app.ResourceNotifications.WaitForResourceAsync(DashboardResource, KnownResourceStates.Running, token).WaitAsync(token);
 
         DashboardUrl = _app.GetEndpoint(DashboardResource, "http");
@@ -113,13 +120,6 @@ public class PaymentSystemWithDashboard : IAsyncLifetime
         $"ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL=http://localhost:{FreePort()}",
         $"ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://localhost:{FreePort()}",
     ];
-
-    private void UseDatabase(IDistributedApplicationTestingBuilder builder, string resourceName, string connectionName)
-    {
-        var project = builder.Resources.OfType<ProjectResource>().Single(resource => resource.Name == resourceName);
-        builder.CreateResourceBuilder(project)
-            .WithEnvironment($"ConnectionStrings__{connectionName}", $"Data Source={Path.Combine(_dataDirectory, resourceName + ".db")}");
-    }
 
     private static int FreePort()
     {

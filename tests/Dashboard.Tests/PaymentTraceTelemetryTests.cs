@@ -9,19 +9,13 @@ namespace Dashboard.Tests;
 [Collection(DashboardCollection.Name)]
 public sealed class PaymentTraceTelemetryTests(PaymentSystemWithDashboard system)
 {
-    private static readonly TimeSpan TelemetryTimeout = TimeSpan.FromSeconds(45);
-
     [Fact]
     public async Task One_trace_holds_the_invoice_payment_and_the_provider_recording_it_parent_to_child()
     {
-        var cancellationToken = TestContext.Current.CancellationToken;
-        var api = new TelemetryApi(system.Dashboard);
-
-        Assert.Equal(HttpStatusCode.OK, system.PayStatus);
-        Assert.Equal(["I1", "I2", "I3"], system.PayAnswer["paid"]!.AsArray().Select(invoice => (string)invoice!["InvoiceId"]!));
+        system.AssertPayAnswer(HttpStatusCode.OK, "paid", ["I1", "I2", "I3"]);
 
         // Both services export in batches, each on its own clock: wait until every span of the three payments arrived.
-        var spans = await TelemetryApi.PollAsync(api.SpansAsync, HoldsThreeWholePayments, TelemetryTimeout, cancellationToken);
+        var spans = await system.Telemetry.SpansWhenAsync(HoldsThreeWholePayments);
 
         var payInvoice = Assert.Single(spans, span => span.Name == "pay invoice" && span.Tag("invoice.id") == "I1");
         Assert.Equal(InvoiceApp, payInvoice.Resource);
@@ -72,17 +66,10 @@ public sealed class PaymentTraceTelemetryTests(PaymentSystemWithDashboard system
     [Fact]
     public async Task The_payment_log_carries_the_trace_and_span_of_its_payment()
     {
-        var cancellationToken = TestContext.Current.CancellationToken;
-        var api = new TelemetryApi(system.Dashboard);
-
-        var spans = await TelemetryApi.PollAsync(api.SpansAsync,
-            spans => spans.Any(span => span.Name == "pay invoice" && span.Tag("invoice.id") == "I2"),
-            TelemetryTimeout, cancellationToken);
+        var spans = await system.Telemetry.SpansWhenAsync(spans => spans.Any(span => span.Name == "pay invoice" && span.Tag("invoice.id") == "I2"));
         var payInvoice = Assert.Single(spans, span => span.Name == "pay invoice" && span.Tag("invoice.id") == "I2");
 
-        var logs = await TelemetryApi.PollAsync(token => api.LogsAsync(payInvoice.TraceId, token),
-            logs => logs.Any(log => log.Message.Contains("I2", StringComparison.Ordinal)),
-            TelemetryTimeout, cancellationToken);
+        var logs = await system.Telemetry.LogsWhenAsync(payInvoice.TraceId, logs => logs.Any(log => log.Message.Contains("I2", StringComparison.Ordinal)));
 
         var paid = Assert.Single(logs, log => log.Message.StartsWith("Invoice I2 paid", StringComparison.Ordinal));
         Assert.Equal((InvoiceApp, payInvoice.TraceId, payInvoice.SpanId), (paid.Resource, paid.TraceId, paid.SpanId));
@@ -92,16 +79,11 @@ public sealed class PaymentTraceTelemetryTests(PaymentSystemWithDashboard system
     [Fact]
     public async Task Paying_the_same_payment_again_shows_as_a_replay_on_the_provider()
     {
-        var cancellationToken = TestContext.Current.CancellationToken;
-        var api = new TelemetryApi(system.Dashboard);
-
         using var provider = system.App.CreateHttpClient(PaymentProvider);
-        using var response = await provider.PostAsJsonAsync("/payments/pay", new { id = "I3", value = 66.13m, currency = "DKK" }, cancellationToken);
+        using var response = await provider.PostAsJsonAsync("/payments/pay", new { id = "I3", value = 66.13m, currency = "DKK" }, Cancel);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
-        var spans = await TelemetryApi.PollAsync(api.SpansAsync,
-            spans => spans.Any(span => span.Name == "record payment" && span.Tag("payment.outcome") == "replayed"),
-            TelemetryTimeout, cancellationToken);
+        var spans = await system.Telemetry.SpansWhenAsync(spans => spans.Any(span => span.Name == "record payment" && span.Tag("payment.outcome") == "replayed"));
 
         var replay = Assert.Single(spans, span => span.Name == "record payment" && span.Tag("payment.outcome") == "replayed");
         Assert.Equal((PaymentProvider, "I3"), (replay.Resource, replay.Tag("payment.id")));

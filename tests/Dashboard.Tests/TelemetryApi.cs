@@ -29,6 +29,17 @@ public sealed class TelemetryApi(HttpClient dashboard)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How long the services may take to export what a test waits for.</summary>
+    private static readonly TimeSpan ExportTimeout = TimeSpan.FromSeconds(45);
+
+    /// <summary>Every span received, once <paramref name="done"/> holds of them or the wait is over (the test's asserts then say what is missing).</summary>
+    public Task<IReadOnlyList<ReceivedSpan>> SpansWhenAsync(Func<IReadOnlyList<ReceivedSpan>, bool> done) =>
+        PollAsync(SpansAsync, done, ExportTimeout, TestContext.Current.CancellationToken);
+
+    /// <summary>The logs of one trace, once <paramref name="done"/> holds of them or the wait is over.</summary>
+    public Task<IReadOnlyList<ReceivedLog>> LogsWhenAsync(string traceId, Func<IReadOnlyList<ReceivedLog>, bool> done) =>
+        PollAsync(token => LogsAsync(traceId, token), done, ExportTimeout, TestContext.Current.CancellationToken);
+
     public async Task<IReadOnlyList<ReceivedSpan>> SpansAsync(CancellationToken cancellationToken)
     {
         var answer = await dashboard.GetFromJsonAsync<JsonObject>("/api/telemetry/spans?limit=10000", cancellationToken);

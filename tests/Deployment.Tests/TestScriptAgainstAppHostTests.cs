@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using TestSupport;
 
@@ -26,16 +24,8 @@ public sealed class TestScriptAgainstAppHostTests : IAsyncLifetime
         var token = timeout.Token;
 
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(token).WaitAsync(token);
-        foreach (var (resource, connection) in new[] { ("invoice-app", "invoicesdb"), ("payment-provider", "paymentsdb") })
-        {
-            var project = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == resource);
-            builder.CreateResourceBuilder(project)
-                .WithEnvironment($"ConnectionStrings__{connection}", $"Data Source={Path.Combine(_data.FullName, resource + ".db")}");
-        }
-        _app = await builder.BuildAsync(token).WaitAsync(token);
-        await _app.StartAsync(token).WaitAsync(token);
-        await _app.ResourceNotifications.WaitForResourceHealthyAsync("invoice-app", token).WaitAsync(token);
-        await _app.ResourceNotifications.WaitForResourceHealthyAsync("payment-provider", token).WaitAsync(token);
+        builder.UseDatabasesIn(_data.FullName);
+        _app = await builder.StartHealthyAsync(StartTimeout, token);
     }
 
     public async ValueTask DisposeAsync()
@@ -48,20 +38,8 @@ public sealed class TestScriptAgainstAppHostTests : IAsyncLifetime
         _data.Delete(recursive: true);
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunTestScriptAsync(Uri baseUrl)
-    {
-        var start = new ProcessStartInfo("bash", ["test.sh", "--base-url", baseUrl.ToString().TrimEnd('/')])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = RepositoryRoot.Path,
-        };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("bash did not start");
-        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
-        return (process.ExitCode, await output, await error);
-    }
+    private static Task<ProcessRun> RunTestScriptAsync(Uri baseUrl) =>
+        Processes.RunAsync("bash", ["test.sh", "--base-url", baseUrl.ToString().TrimEnd('/')], timeout: TimeSpan.FromMinutes(2), cancellationToken: Cancel);
 
     [Fact]
     public async Task Test_script_pays_every_invoice_of_the_running_apphost_and_passes_again_when_all_are_paid()

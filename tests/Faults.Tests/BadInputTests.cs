@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Persistence.Tests;
+using TestSupport;
 
 namespace Faults.Tests;
 

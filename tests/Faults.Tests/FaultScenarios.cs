@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Persistence.Tests;
+using TestSupport;
 
 namespace Faults.Tests;
 

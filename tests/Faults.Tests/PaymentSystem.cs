@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Serialization;
 using InvoiceApp.Model;
 using InvoiceApp.Storage;
-using Persistence.Tests;
+using TestSupport;
 
 namespace Faults.Tests;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Persistence.Tests;
+using TestSupport;
 
 namespace Faults.Tests;
 

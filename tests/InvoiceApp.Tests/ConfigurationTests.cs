@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Hosting;
 using System.Text.RegularExpressions;
 using TestSupport;
 
@@ -41,12 +40,20 @@ public sealed class OptionsValidationTests
     [InlineData("Payments:RecoveryInterval", "00:00:00", "RecoveryInterval must be positive")]
     [InlineData("Payments:DrainTimeout", "00:00:00", "DrainTimeout must be positive")]
     [InlineData("Database:MaxPoolSize", "0", "Database:MaxPoolSize must be at least 1")]
+    [InlineData("PayApi:ApiKey", "too-short", "PayApi:ApiKey, when set, must be at least 16 characters")]
+    [InlineData("PayApi:ApiKey", "", "PayApi:ApiKey, when set, must be at least 16 characters")]
+    [InlineData("PayApi:ApiKey", "key-from-a-file-0123456789\n", "PayApi:ApiKey, when set, must be at least 16 characters")]
+    [InlineData("PayApi:ApiKey", "two words 0123456789abcdef", "PayApi:ApiKey, when set, must be at least 16 characters")]
+    [InlineData("PayApi:RateLimit:PermitLimit", "0", "PayApi:RateLimit:PermitLimit must be 1 to 1000000")]
+    [InlineData("PayApi:RateLimit:Window", "00:00:00", "PayApi:RateLimit:Window must be positive")]
+    [InlineData("PayApi:RateLimit:Window", "-00:00:01", "PayApi:RateLimit:Window must be positive")]
+    [InlineData("PayApi:RateLimit:QueueLimit", "-1", "PayApi:RateLimit:QueueLimit must be 0 to 10000")]
     [InlineData("Seed:UnpaidInvoices", "-1", "Seed:UnpaidInvoices must be 0 to 1000000")]
     [InlineData("Seed:UnpaidInvoices", "1000001", "Seed:UnpaidInvoices must be 0 to 1000000")]
-    public void A_bad_payment_setting_stops_the_service_at_start_saying_why(string key, string value, string expected)
+    public void A_bad_setting_stops_the_service_at_start_saying_why(string key, string value, string expected)
     {
         using var factory = new InvoiceAppFactory();
-        using var misconfigured = factory.WithWebHostBuilder(builder => builder.UseSetting(key, value));
+        using var misconfigured = factory.With([(key, value)]);
 
         var error = Assert.ThrowsAny<Exception>(() => misconfigured.CreateClient());
 

@@ -1,10 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text.Json;
 using InvoiceApp.Model;
 using InvoiceApp.Payments;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -37,26 +34,19 @@ public sealed class StoppingSignal : IHostApplicationLifetime, IDisposable
 /// </summary>
 public sealed class DrainTests
 {
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
-
-    private static void UseSignal(IWebHostBuilder builder, StoppingSignal signal) =>
-        builder.ConfigureTestServices(services => services.AddSingleton(provider =>
-            new PaymentDrain(signal, provider.GetRequiredService<IOptions<PaymentOptions>>(), TimeProvider.System)));
+    private static Action<IServiceCollection> Signal(StoppingSignal signal) => services => services.AddSingleton(provider =>
+        new PaymentDrain(signal, provider.GetRequiredService<IOptions<PaymentOptions>>(), TimeProvider.System));
 
     [Fact]
     public async Task Stopping_refuses_new_pay_calls_with_503_and_lets_the_payments_in_flight_finish()
     {
         using var factory = new InvoiceAppFactory();
         using var signal = new StoppingSignal();
-        using var app = factory.WithWebHostBuilder(builder =>
-        {
-            builder.UseSetting("Payments:DrainTimeout", "00:00:20");
-            UseSignal(builder, signal);
-        });
+        using var app = factory.With([("Payments:DrainTimeout", "00:00:20")], Signal(signal));
         using var client = app.CreateClient();
         factory.Provider.HoldAnswer("I1");
         var paying = client.PostAsync("/invoices/pay", null, Cancel);
-        await WaitUntilAsync(() => factory.Provider.PaymentRequests("I1") == 1);
+        await Eventually.WaitUntilAsync(() => factory.Provider.PaymentRequests("I1") == 1);
 
         signal.StopApplication();
         var refused = await client.PostAsync("/invoices/pay", null, Cancel);
@@ -66,9 +56,9 @@ public sealed class DrainTests
 
         factory.Provider.Release("I1");
         var answer = await paying;
-        var body = JsonDocument.Parse(await answer.Content.ReadAsStringAsync(Cancel)).RootElement;
+        var body = await answer.ReadJsonAsync();
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
-        Assert.Equal(["I1", "I2", "I3"], body.GetProperty("paid").EnumerateArray().Select(invoice => invoice.GetProperty("InvoiceId").GetString()));
+        Assert.Equal(["I1", "I2", "I3"], body.GetProperty("paid").InvoiceIds());
     }
 
     [Fact]
@@ -76,36 +66,35 @@ public sealed class DrainTests
     {
         using var factory = new InvoiceAppFactory();
         using var signal = new StoppingSignal();
-        using var app = factory.WithWebHostBuilder(builder =>
-        {
-            UseSignal(builder, signal);
-            builder.UseSetting("Payments:DrainTimeout", "00:00:01");
+        using var app = factory.With(
+        [
+            ("Payments:DrainTimeout", "00:00:01"),
             // Long attempts: the drain deadline, not the resilience timeout, must be what cuts the payment off.
-            builder.UseSetting("HttpClientResilience:AttemptTimeout:Timeout", "00:00:30");
-            builder.UseSetting("HttpClientResilience:TotalRequestTimeout:Timeout", "00:00:30");
-            builder.UseSetting("HttpClientResilience:CircuitBreaker:SamplingDuration", "00:01:00");
-            builder.UseSetting("Payments:ClaimLease", "00:01:00");
-        });
+            ("HttpClientResilience:AttemptTimeout:Timeout", "00:00:30"),
+            ("HttpClientResilience:TotalRequestTimeout:Timeout", "00:00:30"),
+            ("HttpClientResilience:CircuitBreaker:SamplingDuration", "00:01:00"),
+            ("Payments:ClaimLease", "00:01:00"),
+        ], Signal(signal));
         using var client = app.CreateClient();
         factory.Provider.HoldAnswer("I1");
         var paying = client.PostAsync("/invoices/pay", null, Cancel);
-        await WaitUntilAsync(() => factory.Provider.PaymentRequests("I1") == 1);
+        await Eventually.WaitUntilAsync(() => factory.Provider.PaymentRequests("I1") == 1);
 
         var clock = Stopwatch.StartNew();
         signal.StopApplication();
         var answer = await paying;
         var elapsed = clock.Elapsed;
 
-        var body = JsonDocument.Parse(await answer.Content.ReadAsStringAsync(Cancel)).RootElement;
+        var body = await answer.ReadJsonAsync();
         Assert.Equal(HttpStatusCode.BadGateway, answer.StatusCode);
-        Assert.Equal(["I2", "I3"], body.GetProperty("paid").EnumerateArray().Select(invoice => invoice.GetProperty("InvoiceId").GetString()));
+        Assert.Equal(["I2", "I3"], body.GetProperty("paid").InvoiceIds());
         var inDoubt = Assert.Single(body.GetProperty("inDoubt").EnumerateArray());
         Assert.Equal("I1", inDoubt.GetProperty("InvoiceId").GetString());
         Assert.Equal(PublicReason.CutOffByShutdown, inDoubt.GetProperty("Reason").GetString());
         Assert.True(elapsed < TimeSpan.FromSeconds(8), $"the deadline is 1 s; the call took {elapsed}");
         // The provider holds it; invoice-app shows it in doubt, not unpaid, until recovery settles it.
         Assert.Equal(HttpStatusCode.OK, (await factory.ProviderClient.GetAsync("/payments/I1", Cancel)).StatusCode);
-        var invoices = JsonDocument.Parse(await client.GetStringAsync("/invoices", Cancel)).RootElement;
+        var invoices = await client.GetJsonAsync("/invoices");
         var i1 = invoices.EnumerateArray().Single(invoice => invoice.GetProperty("InvoiceId").GetString() == "I1");
         Assert.False(i1.GetProperty("IsPaid").GetBoolean());
         Assert.Equal("inDoubt", i1.GetProperty("PaymentState").GetString());
@@ -115,18 +104,8 @@ public sealed class DrainTests
     public void The_host_shutdown_timeout_is_the_drain_timeout_plus_ten_seconds()
     {
         using var factory = new InvoiceAppFactory();
-        using var app = factory.WithWebHostBuilder(builder => builder.UseSetting("Payments:DrainTimeout", "00:00:07"));
+        using var app = factory.With([("Payments:DrainTimeout", "00:00:07")]);
 
         Assert.Equal(TimeSpan.FromSeconds(17), app.Services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-        timeout.CancelAfter(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(20, timeout.Token);
-        }
     }
 }

@@ -1,48 +1,31 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting;
 using TestSupport;
 
 namespace InvoiceApp.Tests;
 
 /// <summary>Every invoice-app row of CONTRACT.md, against the real provider and real SQLite stores.</summary>
-public sealed class InvoicesApiTests : IDisposable
+public sealed class InvoicesApiTests : ServiceTests<InvoiceAppFactory>
 {
-    private readonly InvoiceAppFactory _factory = new();
-    private readonly HttpClient _client;
-
-    public InvoicesApiTests() => _client = _factory.CreateClient();
-
-    public void Dispose() => _factory.Dispose();
-
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
-
-    private async Task<JsonElement> GetJsonAsync(string path, HttpClient? client = null)
-    {
-        var response = await (client ?? _client).GetAsync(path, Cancel);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel)).RootElement;
-    }
-
-    private async Task<string[]> InvoiceIdsAsync(string query) =>
-        [.. (await GetJsonAsync($"/invoices{query}")).EnumerateArray().Select(invoice => invoice.GetProperty("InvoiceId").GetString()!)];
+    private async Task<string[]> InvoiceIdsAsync(string query) => (await Client.GetJsonAsync($"/invoices{query}")).InvoiceIds();
 
     private async Task<(HttpStatusCode Status, JsonElement Body)> PayAsync()
     {
-        var response = await _client.PostAsync("/invoices/pay", null, Cancel);
-        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel)).RootElement);
+        var response = await Client.PostAsync("/invoices/pay", null, Cancel);
+        return (response.StatusCode, await response.ReadJsonAsync());
     }
 
-    private static string[] Ids(JsonElement items) =>
-        [.. items.EnumerateArray().Select(item => item.GetProperty("InvoiceId").GetString()!)];
+    /// <summary>The invoice ids in each list of a pay answer, in one line that a failed assertion shows whole.</summary>
+    private static string Lists(JsonElement body) =>
+        string.Join(" | ", new[] { "paid", "failed", "inDoubt", "pending" }.Select(list => $"{list} [{string.Join(' ', body.GetProperty(list).InvoiceIds())}]"));
 
     private async Task<string[]> RecordedPaymentIdsAsync() =>
-        [.. (await GetJsonAsync("/payments", _factory.ProviderClient)).EnumerateArray().Select(payment => payment.GetProperty("id").GetString()!).Order()];
+        [.. (await Factory.ProviderClient.GetJsonAsync("/payments")).Strings("id").Order()];
 
     [Fact]
     public async Task A_fresh_store_lists_the_three_original_invoices_unpaid_with_the_original_keys()
     {
-        var response = await _client.GetAsync("/invoices", Cancel);
+        var response = await Client.GetAsync("/invoices", Cancel);
         var raw = await response.Content.ReadAsStringAsync(Cancel);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -57,14 +40,11 @@ public sealed class InvoicesApiTests : IDisposable
         var (status, body) = await PayAsync();
 
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal(["I1", "I2", "I3"], Ids(body.GetProperty("paid")));
+        Assert.Equal("paid [I1 I2 I3] | failed [] | inDoubt [] | pending []", Lists(body));
         Assert.All(body.GetProperty("paid").EnumerateArray(), invoice => Assert.True(invoice.GetProperty("IsPaid").GetBoolean()));
         Assert.All(body.GetProperty("paid").EnumerateArray(), invoice => Assert.Equal("paid", invoice.GetProperty("PaymentState").GetString()));
-        Assert.Empty(body.GetProperty("failed").EnumerateArray());
-        Assert.Empty(body.GetProperty("inDoubt").EnumerateArray());
-        Assert.Empty(body.GetProperty("pending").EnumerateArray());
         Assert.Equal(["I1", "I2", "I3"], await RecordedPaymentIdsAsync());
-        var i1 = await GetJsonAsync("/payments/I1", _factory.ProviderClient);
+        var i1 = await Factory.ProviderClient.GetJsonAsync("/payments/I1");
         Assert.Equal(12.15m, i1.GetProperty("value").GetDecimal());
         Assert.Equal("EUR", i1.GetProperty("currency").GetString());
     }
@@ -72,7 +52,7 @@ public sealed class InvoicesApiTests : IDisposable
     [Fact]
     public async Task Paid_and_unpaid_invoices_are_listed_apart()
     {
-        _factory.Provider.Set("I2", ProviderBehaviour.Fails);
+        Factory.Provider.Set("I2", ProviderBehaviour.Fails);
         await PayAsync();
 
         Assert.Equal(["I1", "I3"], await InvoiceIdsAsync("?paid=true"));
@@ -86,7 +66,7 @@ public sealed class InvoicesApiTests : IDisposable
     [InlineData("?paid=1")]
     public async Task A_paid_filter_that_is_not_true_or_false_is_rejected(string query)
     {
-        var response = await _client.GetAsync($"/invoices{query}", Cancel);
+        var response = await Client.GetAsync($"/invoices{query}", Cancel);
 
         await ProblemAssert.ErrorAsync(response, HttpStatusCode.BadRequest, "paid must be true or false");
     }
@@ -95,47 +75,42 @@ public sealed class InvoicesApiTests : IDisposable
     public async Task Paying_when_nothing_is_unpaid_answers_ok_and_calls_nobody()
     {
         await PayAsync();
-        var requestsBefore = _factory.Provider.TotalPaymentRequests;
+        var requestsBefore = Factory.Provider.TotalPaymentRequests;
 
         var (status, body) = await PayAsync();
 
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Empty(body.GetProperty("paid").EnumerateArray());
-        Assert.Empty(body.GetProperty("failed").EnumerateArray());
-        Assert.Equal(requestsBefore, _factory.Provider.TotalPaymentRequests);
+        Assert.Equal("paid [] | failed [] | inDoubt [] | pending []", Lists(body));
+        Assert.Equal(requestsBefore, Factory.Provider.TotalPaymentRequests);
     }
 
     [Fact]
     public async Task A_provider_that_fails_leaves_every_invoice_unpaid_and_the_call_answers_502_with_the_failures()
     {
-        _factory.Provider.SetAll(ProviderBehaviour.Fails);
+        Factory.Provider.SetAll(ProviderBehaviour.Fails);
 
         var (status, body) = await PayAsync();
 
         Assert.Equal(HttpStatusCode.BadGateway, status);
-        Assert.Empty(body.GetProperty("paid").EnumerateArray());
-        Assert.Equal(["I1", "I2", "I3"], Ids(body.GetProperty("failed")));
-        Assert.Empty(body.GetProperty("inDoubt").EnumerateArray());
+        Assert.Equal("paid [] | failed [I1 I2 I3] | inDoubt [] | pending []", Lists(body));
         Assert.All(body.GetProperty("failed").EnumerateArray(), failure =>
             Assert.Equal("payment provider unavailable", failure.GetProperty("Reason").GetString()));
         Assert.Equal(["I1", "I2", "I3"], await InvoiceIdsAsync("?paid=false"));
-        Assert.All((await GetJsonAsync("/invoices")).EnumerateArray(), invoice => Assert.Equal("unpaid", invoice.GetProperty("PaymentState").GetString()));
+        Assert.All((await Client.GetJsonAsync("/invoices")).EnumerateArray(), invoice => Assert.Equal("unpaid", invoice.GetProperty("PaymentState").GetString()));
         Assert.Empty(await RecordedPaymentIdsAsync());
     }
 
     [Fact]
     public async Task A_provider_that_times_out_leaves_the_payments_in_doubt_not_failed_and_the_call_answers_502()
     {
-        _factory.Provider.SetAll(ProviderBehaviour.Hangs);
+        Factory.Provider.SetAll(ProviderBehaviour.Hangs);
 
         var (status, body) = await PayAsync();
 
         Assert.Equal(HttpStatusCode.BadGateway, status);
-        Assert.Empty(body.GetProperty("paid").EnumerateArray());
-        Assert.Empty(body.GetProperty("failed").EnumerateArray());
-        Assert.Equal(["I1", "I2", "I3"], Ids(body.GetProperty("inDoubt")));
+        Assert.Equal("paid [] | failed [] | inDoubt [I1 I2 I3] | pending []", Lists(body));
         // Not paid, but not plain unpaid either: the original keys say not paid, the added one says why.
-        var invoices = await GetJsonAsync("/invoices");
+        var invoices = await Client.GetJsonAsync("/invoices");
         Assert.All(invoices.EnumerateArray(), invoice =>
         {
             Assert.False(invoice.GetProperty("IsPaid").GetBoolean());
@@ -144,104 +119,90 @@ public sealed class InvoicesApiTests : IDisposable
         Assert.Equal(["I1", "I2", "I3"], await InvoiceIdsAsync("?paid=false"));
 
         // A second call does not pay them again while they await settlement.
-        _factory.Provider.SetAll(ProviderBehaviour.Healthy);
+        Factory.Provider.SetAll(ProviderBehaviour.Healthy);
         var (againStatus, again) = await PayAsync();
         Assert.Equal(HttpStatusCode.BadGateway, againStatus);
-        Assert.Equal(["I1", "I2", "I3"], Ids(again.GetProperty("inDoubt")));
-        Assert.Equal(0, _factory.Provider.TotalPaymentRequests);
+        Assert.Equal(["I1", "I2", "I3"], again.GetProperty("inDoubt").InvoiceIds());
+        Assert.Equal(0, Factory.Provider.TotalPaymentRequests);
     }
 
     [Fact]
     public async Task A_partial_failure_answers_502_keeps_the_successes_paid_and_a_later_call_pays_the_rest()
     {
-        _factory.Provider.Set("I2", ProviderBehaviour.Fails);
+        Factory.Provider.Set("I2", ProviderBehaviour.Fails);
 
         var (firstStatus, first) = await PayAsync();
 
         Assert.Equal(HttpStatusCode.BadGateway, firstStatus);
-        Assert.Equal(["I1", "I3"], Ids(first.GetProperty("paid")));
+        Assert.Equal(["I1", "I3"], first.GetProperty("paid").InvoiceIds());
         var failure = Assert.Single(first.GetProperty("failed").EnumerateArray());
         Assert.Equal("I2", failure.GetProperty("InvoiceId").GetString());
         Assert.Equal("payment provider unavailable", failure.GetProperty("Reason").GetString());
 
-        _factory.Provider.Set("I2", ProviderBehaviour.Healthy);
+        Factory.Provider.Set("I2", ProviderBehaviour.Healthy);
         var (secondStatus, second) = await PayAsync();
 
         Assert.Equal(HttpStatusCode.OK, secondStatus);
-        Assert.Equal(["I2"], Ids(second.GetProperty("paid")));
+        Assert.Equal(["I2"], second.GetProperty("paid").InvoiceIds());
         Assert.Equal(["I1", "I2", "I3"], await InvoiceIdsAsync("?paid=true"));
     }
 
     [Fact]
     public async Task A_payment_whose_answer_is_lost_is_in_doubt_and_recovery_settles_it_as_paid_without_paying_again()
     {
-        using var app = _factory.WithWebHostBuilder(builder =>
-        {
-            builder.UseSetting("Payments:ClaimLease", "00:00:04");
-            builder.UseSetting("Payments:RecoveryInterval", "00:00:00.200");
-        });
+        using var app = Factory.With([("Payments:ClaimLease", "00:00:04"), ("Payments:RecoveryInterval", "00:00:00.200")]);
         using var client = app.CreateClient();
-        _factory.Provider.Set("I1", ProviderBehaviour.AnswerLost);
+        Factory.Provider.Set("I1", ProviderBehaviour.AnswerLost);
 
         var response = await client.PostAsync("/invoices/pay", null, Cancel);
-        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel)).RootElement;
+        var body = await response.ReadJsonAsync();
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
-        Assert.Equal(["I2", "I3"], Ids(body.GetProperty("paid")));
-        Assert.Equal(["I1"], Ids(body.GetProperty("inDoubt")));
-        Assert.Empty(body.GetProperty("failed").EnumerateArray());
+        Assert.Equal("paid [I2 I3] | failed [] | inDoubt [I1] | pending []", Lists(body));
         Assert.Contains("I1", await RecordedPaymentIdsAsync());
-        Assert.Equal("inDoubt", await StateOfAsync(client, "I1"));
-        var paymentRequests = _factory.Provider.PaymentRequests("I1");
+        Assert.Equal("inDoubt", await client.PaymentStateAsync("I1"));
+        var paymentRequests = Factory.Provider.PaymentRequests("I1");
 
         // Recovery asks the provider once the lease ends, finds the payment, and pays nothing again.
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        while (await StateOfAsync(client, "I1") != "paid")
-        {
-            await Task.Delay(100, timeout.Token);
-        }
-        Assert.Equal(paymentRequests, _factory.Provider.PaymentRequests("I1"));
-        Assert.True(_factory.Provider.Lookups("I1") >= 1);
+        await Eventually.WaitUntilAsync(async () => await client.PaymentStateAsync("I1") == "paid", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100));
+        Assert.Equal(paymentRequests, Factory.Provider.PaymentRequests("I1"));
+        Assert.True(Factory.Provider.Lookups("I1") >= 1);
         Assert.Equal(["I1", "I2", "I3"], await RecordedPaymentIdsAsync());
     }
 
     [Fact]
     public async Task An_invoice_another_call_is_paying_is_reported_pending_and_the_call_answers_202()
     {
-        _factory.Provider.HoldAnswer("I1");
+        Factory.Provider.HoldAnswer("I1");
         var first = PayAsync();
-        await WaitUntilAsync(() => _factory.Provider.PaymentRequests("I1") == 1 && _factory.Provider.PaymentRequests("I3") == 1);
-        await WaitUntilAsync(async () => (await InvoiceIdsAsync("?paid=true")).Length == 2);
+        await Eventually.WaitUntilAsync(() => Factory.Provider.PaymentRequests("I1") == 1 && Factory.Provider.PaymentRequests("I3") == 1);
+        await Eventually.WaitUntilAsync(async () => (await InvoiceIdsAsync("?paid=true")).Length == 2);
 
         var (status, body) = await PayAsync();
 
         Assert.Equal(HttpStatusCode.Accepted, status);
-        Assert.Empty(body.GetProperty("paid").EnumerateArray());
-        Assert.Empty(body.GetProperty("failed").EnumerateArray());
-        var pending = Assert.Single(body.GetProperty("pending").EnumerateArray());
-        Assert.Equal("I1", pending.GetProperty("InvoiceId").GetString());
-        Assert.Equal("pending", await StateOfAsync(_client, "I1"));
+        Assert.Equal("paid [] | failed [] | inDoubt [] | pending [I1]", Lists(body));
+        Assert.Equal("pending", await Client.PaymentStateAsync("I1"));
 
-        _factory.Provider.Release("I1");
+        Factory.Provider.Release("I1");
         var (firstStatus, _) = await first;
         Assert.Equal(HttpStatusCode.OK, firstStatus);
-        Assert.Equal(1, _factory.Provider.PaymentRequests("I1"));
+        Assert.Equal(1, Factory.Provider.PaymentRequests("I1"));
     }
 
     [Fact]
     public async Task Pay_marks_an_invoice_paid_only_after_the_provider_confirms()
     {
-        _factory.Provider.HoldAnswer("I1");
+        Factory.Provider.HoldAnswer("I1");
 
         var paying = PayAsync();
-        await WaitUntilAsync(() => _factory.Provider.PaymentRequests("I1") == 1);
+        await Eventually.WaitUntilAsync(() => Factory.Provider.PaymentRequests("I1") == 1);
 
         Assert.Contains("I1", await RecordedPaymentIdsAsync());
         Assert.Contains("I1", await InvoiceIdsAsync("?paid=false"));
         Assert.False(paying.IsCompleted);
 
-        _factory.Provider.Release("I1");
+        Factory.Provider.Release("I1");
         var (status, _) = await paying;
 
         Assert.Equal(HttpStatusCode.OK, status);
@@ -257,9 +218,9 @@ public sealed class InvoicesApiTests : IDisposable
         Assert.All(calls, call => Assert.True(call.Status is HttpStatusCode.OK or HttpStatusCode.Accepted, $"{call.Status}: {call.Body}"));
         Assert.All(calls, call => Assert.Equal(call.Status == HttpStatusCode.Accepted, call.Body.GetProperty("pending").GetArrayLength() > 0));
         Assert.All(calls, call => Assert.Empty(call.Body.GetProperty("failed").EnumerateArray()));
-        var paidByAllCalls = calls.SelectMany(call => Ids(call.Body.GetProperty("paid"))).Order().ToArray();
+        var paidByAllCalls = calls.SelectMany(call => call.Body.GetProperty("paid").InvoiceIds()).Order().ToArray();
         Assert.Equal(["I1", "I2", "I3"], paidByAllCalls);
-        Assert.All(new[] { "I1", "I2", "I3" }, id => Assert.Equal(1, _factory.Provider.PaymentRequests(id)));
+        Assert.All(new[] { "I1", "I2", "I3" }, id => Assert.Equal(1, Factory.Provider.PaymentRequests(id)));
         Assert.Equal(["I1", "I2", "I3"], await RecordedPaymentIdsAsync());
         Assert.Equal(["I1", "I2", "I3"], await InvoiceIdsAsync("?paid=true"));
     }
@@ -267,10 +228,10 @@ public sealed class InvoicesApiTests : IDisposable
     [Fact]
     public async Task Readiness_does_not_depend_on_the_provider()
     {
-        _factory.Provider.SetAll(ProviderBehaviour.Hangs);
+        Factory.Provider.SetAll(ProviderBehaviour.Hangs);
 
-        var health = await _client.GetAsync("/health", Cancel);
-        var readiness = await _client.GetAsync("/readiness", Cancel);
+        var health = await Client.GetAsync("/health", Cancel);
+        var readiness = await Client.GetAsync("/readiness", Cancel);
 
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.Equal("ready", await readiness.Content.ReadAsStringAsync(Cancel));
@@ -281,8 +242,8 @@ public sealed class InvoicesApiTests : IDisposable
     [InlineData("replaced by garbage")]
     public async Task Readiness_reads_the_sqlite_file_so_a_deleted_or_corrupt_file_is_not_ready(string damage)
     {
-        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/health", Cancel)).StatusCode);
-        var file = _factory.InvoicesDatabaseFile;
+        Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync("/health", Cancel)).StatusCode);
+        var file = Factory.DatabaseFile;
 
         foreach (var path in new[] { file, file + "-wal", file + "-shm" })
         {
@@ -293,57 +254,18 @@ public sealed class InvoicesApiTests : IDisposable
             await File.WriteAllTextAsync(file, new string('x', 8192), Cancel);
         }
 
-        var health = await _client.GetAsync("/health", Cancel);
-        var readiness = await _client.GetAsync("/readiness", Cancel);
+        var health = await Client.GetAsync("/health", Cancel);
+        var readiness = await Client.GetAsync("/readiness", Cancel);
         Assert.True(HttpStatusCode.ServiceUnavailable == health.StatusCode, await health.Content.ReadAsStringAsync(Cancel));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, readiness.StatusCode);
         Assert.Equal("not ready", await readiness.Content.ReadAsStringAsync(Cancel));
     }
 
-    [Theory]
-    [InlineData("/liveness", "alive")]
-    [InlineData("/readiness", "ready")]
-    [InlineData("/health", "Healthy")]
-    [InlineData("/alive", "Healthy")]
-    public async Task Probe_answers_ok(string path, string expectedBody)
-    {
-        var response = await _client.GetAsync(path, Cancel);
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(expectedBody, await response.Content.ReadAsStringAsync(Cancel));
-    }
-
     [Fact]
     public async Task Unknown_routes_answer_with_an_error_body()
     {
-        var response = await _client.GetAsync("/invoices/unknown/route", Cancel);
+        var response = await Client.GetAsync("/invoices/unknown/route", Cancel);
 
         await ProblemAssert.ErrorAsync(response, HttpStatusCode.NotFound);
-    }
-
-    private static async Task<string?> StateOfAsync(HttpClient client, string invoiceId)
-    {
-        var invoices = JsonDocument.Parse(await client.GetStringAsync("/invoices", Cancel)).RootElement;
-        return invoices.EnumerateArray().Single(invoice => invoice.GetProperty("InvoiceId").GetString() == invoiceId).GetProperty("PaymentState").GetString();
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-        timeout.CancelAfter(TimeSpan.FromSeconds(10));
-        while (!await condition())
-        {
-            await Task.Delay(20, timeout.Token);
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-        timeout.CancelAfter(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(20, timeout.Token);
-        }
     }
 }

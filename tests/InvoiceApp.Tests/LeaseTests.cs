@@ -1,19 +1,15 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text.Json;
 using InvoiceApp.Payments;
 using InvoiceApp.Storage;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using TestSupport;
 
 namespace InvoiceApp.Tests;
 
 public sealed class LeaseTests
 {
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(4);
-
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     /// <summary>
     /// Re-claiming an interrupted payment means a lookup and then a payment, each up to the whole request timeout:
@@ -24,16 +20,15 @@ public sealed class LeaseTests
     public async Task A_holder_renews_its_lease_before_paying_so_a_slow_lookup_does_not_let_a_second_caller_pay_alongside()
     {
         using var factory = new InvoiceAppFactory();
-        using var app = factory.WithWebHostBuilder(builder =>
-        {
-            builder.UseSetting("HttpClientResilience:AttemptTimeout:Timeout", "00:00:03.500");
-            builder.UseSetting("HttpClientResilience:TotalRequestTimeout:Timeout", "00:00:03.500");
-            builder.UseSetting("HttpClientResilience:CircuitBreaker:SamplingDuration", "00:00:10");
-            builder.UseSetting("Payments:ClaimLease", Lease.ToString());
+        using var app = factory.With(
+            [
+                ("HttpClientResilience:AttemptTimeout:Timeout", "00:00:03.500"),
+                ("HttpClientResilience:TotalRequestTimeout:Timeout", "00:00:03.500"),
+                ("HttpClientResilience:CircuitBreaker:SamplingDuration", "00:00:10"),
+                ("Payments:ClaimLease", Lease.ToString()),
+            ],
             // Recovery would settle the expired claim below on its own; here the pay calls alone must be seen.
-            builder.ConfigureTestServices(services =>
-                services.Remove(services.Single(service => service.ImplementationType == typeof(PaymentRecoveryService))));
-        });
+            services => services.Remove(services.Single(service => service.ImplementationType == typeof(PaymentRecoveryService))));
         using var client = app.CreateClient();
         // A payment of I1 interrupted earlier: its claim has expired, so the next holder asks the provider first.
         var store = app.Services.GetRequiredService<IInvoiceStore>();
@@ -43,16 +38,16 @@ public sealed class LeaseTests
         factory.Provider.HoldAnswer("I1");
 
         var first = client.PostAsync("/invoices/pay", null, Cancel);
-        await WaitUntilAsync(() => factory.Provider.Lookups("I1") == 1);
+        await Eventually.WaitUntilAsync(() => factory.Provider.Lookups("I1") == 1);
         var claimed = Stopwatch.StartNew();
         await Task.Delay(TimeSpan.FromSeconds(1.5), Cancel);
         factory.Provider.ReleaseLookup("I1");
-        await WaitUntilAsync(() => factory.Provider.PaymentRequests("I1") == 1);
+        await Eventually.WaitUntilAsync(() => factory.Provider.PaymentRequests("I1") == 1);
         // Past the lease taken with the claim, within the one renewed before the payment.
         await Task.Delay(Lease + TimeSpan.FromSeconds(0.4) - claimed.Elapsed, Cancel);
 
         var second = await client.PostAsync("/invoices/pay", null, Cancel);
-        var body = JsonDocument.Parse(await second.Content.ReadAsStringAsync(Cancel)).RootElement;
+        var body = await second.ReadJsonAsync();
 
         Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
         Assert.Equal("I1", Assert.Single(body.GetProperty("pending").EnumerateArray()).GetProperty("InvoiceId").GetString());
@@ -60,15 +55,5 @@ public sealed class LeaseTests
         factory.Provider.Release("I1");
         Assert.Equal(HttpStatusCode.OK, (await first).StatusCode);
         Assert.Equal(1, factory.Provider.PaymentRequests("I1"));
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-        timeout.CancelAfter(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(20, timeout.Token);
-        }
     }
 }

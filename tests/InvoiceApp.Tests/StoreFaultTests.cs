@@ -3,9 +3,8 @@ using System.Text.Json;
 using InvoiceApp.Model;
 using InvoiceApp.Payments;
 using InvoiceApp.Storage;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using TestSupport;
 
 namespace InvoiceApp.Tests;
 
@@ -88,40 +87,30 @@ public sealed class StoreFailingToClaim(IInvoiceStore store, string failingInvoi
 
 public sealed class StoreFaultTests
 {
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task Recording_a_confirmed_payment_failing_leaves_it_in_doubt_and_recovery_settles_it_as_paid_without_paying_twice()
     {
         using var factory = new InvoiceAppFactory();
-        using var app = factory.WithWebHostBuilder(builder =>
-        {
-            builder.UseSetting("Payments:ClaimLease", "00:00:04");
-            builder.UseSetting("Payments:RecoveryInterval", "00:00:00.200");
-            builder.ConfigureTestServices(services => services.AddSingleton<IInvoiceStore>(provider =>
+        using var app = factory.With(
+            [("Payments:ClaimLease", "00:00:04"), ("Payments:RecoveryInterval", "00:00:00.200")],
+            services => services.AddSingleton<IInvoiceStore>(provider =>
                 new StoreFailingOnceToMarkPaid(ActivatorUtilities.CreateInstance<SqlInvoiceStore>(provider), "I2")));
-        });
         using var client = app.CreateClient();
 
         var response = await client.PostAsync("/invoices/pay", null, Cancel);
-        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel)).RootElement;
+        var body = await response.ReadJsonAsync();
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
-        Assert.Equal(["I1", "I3"], body.GetProperty("paid").EnumerateArray().Select(invoice => invoice.GetProperty("InvoiceId").GetString()));
+        Assert.Equal(["I1", "I3"], body.GetProperty("paid").InvoiceIds());
         Assert.Empty(body.GetProperty("failed").EnumerateArray());
         var inDoubt = Assert.Single(body.GetProperty("inDoubt").EnumerateArray());
         Assert.Equal("I2", inDoubt.GetProperty("InvoiceId").GetString());
         Assert.Equal(PublicReason.StoreError, inDoubt.GetProperty("Reason").GetString());
         // The provider holds I2, but invoice-app could not record it: not paid yet, and shown as in doubt.
         Assert.Equal(HttpStatusCode.OK, (await factory.ProviderClient.GetAsync("/payments/I2", Cancel)).StatusCode);
-        Assert.Equal("inDoubt", await StateOfAsync(client, "I2"));
+        Assert.Equal("inDoubt", await client.PaymentStateAsync("I2"));
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        while (await StateOfAsync(client, "I2") != "paid")
-        {
-            await Task.Delay(100, timeout.Token);
-        }
+        await Eventually.WaitUntilAsync(async () => await client.PaymentStateAsync("I2") == "paid", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100));
         Assert.Equal(1, factory.Provider.PaymentRequests("I2"));
     }
 
@@ -129,9 +118,8 @@ public sealed class StoreFaultTests
     public async Task The_502_names_each_failed_invoice_with_a_public_reason_and_trace_id_and_leaks_no_address_exception_or_sql()
     {
         using var factory = new InvoiceAppFactory();
-        using var app = factory.WithWebHostBuilder(builder =>
-            builder.ConfigureTestServices(services => services.AddSingleton<IInvoiceStore>(provider =>
-                new StoreFailingToClaim(ActivatorUtilities.CreateInstance<SqlInvoiceStore>(provider), "I1", factory.InvoicesDatabaseFile))));
+        using var app = factory.With([], services => services.AddSingleton<IInvoiceStore>(provider =>
+            new StoreFailingToClaim(ActivatorUtilities.CreateInstance<SqlInvoiceStore>(provider), "I1", factory.DatabaseFile)));
         using var client = app.CreateClient();
         factory.Provider.Set("I2", ProviderBehaviour.Unreachable);
         factory.Provider.Set("I3", ProviderBehaviour.Unreachable);
@@ -152,16 +140,10 @@ public sealed class StoreFaultTests
         Assert.All(body.GetProperty("failed").EnumerateArray(), failure =>
             Assert.Matches("^[0-9a-f]{32}$", failure.GetProperty("TraceId").GetString()));
         // Nothing of what went wrong inside: no address, port, exception, driver or file name.
-        foreach (var secret in new[] { "127.0.0.1", "localhost", "payment-provider.test", "Connection refused", "Exception", "SQLite", "not a database", "invoices.db", factory.InvoicesDatabaseFile, "Error 26" })
+        foreach (var secret in new[] { "127.0.0.1", "localhost", "payment-provider.test", "Connection refused", "Exception", "SQLite", "not a database", "invoices.db", factory.DatabaseFile, "Error 26" })
         {
             Assert.DoesNotContain(secret, raw, StringComparison.OrdinalIgnoreCase);
         }
         Assert.DoesNotMatch(@"[A-Za-z0-9\]]:\d{2,5}\b", raw);
-    }
-
-    private static async Task<string?> StateOfAsync(HttpClient client, string invoiceId)
-    {
-        var invoices = JsonDocument.Parse(await client.GetStringAsync("/invoices", Cancel)).RootElement;
-        return invoices.EnumerateArray().Single(invoice => invoice.GetProperty("InvoiceId").GetString() == invoiceId).GetProperty("PaymentState").GetString();
     }
 }

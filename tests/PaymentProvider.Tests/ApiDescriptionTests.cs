@@ -1,48 +1,20 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using TestSupport;
 
 namespace PaymentProvider.Tests;
 
-/// <summary>payment-provider's OpenAPI document, its API page, and the problem documents its errors are.</summary>
-public sealed class ApiDescriptionTests : IDisposable
+/// <summary>
+/// payment-provider's OpenAPI schemas and the problem documents its errors are. Every route and status, and the API
+/// page, are checked for both services in ServiceDefaults.Tests.
+/// </summary>
+public sealed class ApiDescriptionTests : ServiceTests<PaymentProviderFactory>
 {
-    private readonly PaymentProviderFactory _factory = new();
-
-    public void Dispose() => _factory.Dispose();
-
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
-
-    [Fact]
-    public async Task The_OpenAPI_document_describes_every_route_with_each_status_and_its_body()
-    {
-        using var client = _factory.CreateClient();
-
-        var document = await OpenApiAssert.DocumentAsync(client);
-        var declared = OpenApiAssert.DescribesEveryEndpoint(document, _factory.Services.GetRequiredService<EndpointDataSource>());
-
-        Assert.Equal(
-        [
-            "GET /alive: 200 503",
-            "GET /health: 200 503",
-            "GET /liveness: 200",
-            "GET /payments/{id}: 200 400 404",
-            "GET /payments: 200",
-            "GET /readiness: 200 503",
-            "POST /payments/pay: 200 400 409 413 415",
-        ], declared);
-    }
-
     [Fact]
     public async Task The_OpenAPI_document_gives_the_pay_request_body_and_the_payment_schemas()
     {
-        using var client = _factory.CreateClient();
-
-        var document = await OpenApiAssert.DocumentAsync(client);
+        var document = await OpenApiAssert.DocumentAsync(Client);
 
         var pay = document.GetProperty("paths").GetProperty("/payments/pay").GetProperty("post");
         var request = pay.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
@@ -55,9 +27,9 @@ public sealed class ApiDescriptionTests : IDisposable
     [Theory]
     [InlineData("text/html")]
     [InlineData("text/plain")]
-    public async Task An_error_is_a_problem_document_with_its_error_even_for_a_client_that_accepts_no_JSON(string accept)
+    public async Task An_error_is_a_problem_document_with_its_error_even_for_aClient_that_accepts_no_JSON(string accept)
     {
-        using var client = _factory.CreateClient();
+        using var client = Factory.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/payments/pay")
         {
             Content = new StringContent("""{"id":"I1","currency":"EUR"}""", Encoding.UTF8, "application/json"),
@@ -67,23 +39,5 @@ public sealed class ApiDescriptionTests : IDisposable
         var response = await client.SendAsync(request, Cancel);
 
         await ProblemAssert.ErrorAsync(response, HttpStatusCode.BadRequest, "could not retrieve payment value");
-    }
-
-    [Fact]
-    public async Task The_API_page_is_served_in_Development_with_its_script_from_the_service_itself()
-    {
-        using var development = _factory.WithWebHostBuilder(builder => builder.UseEnvironment("Development"));
-        using var client = development.CreateClient();
-
-        await ApiPage.AssertServedAsync(client);
-    }
-
-    [Fact]
-    public async Task The_API_page_is_not_served_in_Production_but_the_document_is()
-    {
-        using var client = _factory.CreateClient();
-
-        await ApiPage.AssertNotServedAsync(client);
-        await OpenApiAssert.DocumentAsync(client);
     }
 }

@@ -1,37 +1,15 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using TestSupport;
 
 namespace PaymentProvider.Tests;
 
 /// <summary>Every payment-provider row of CONTRACT.md, through the real HTTP pipeline and a real SQLite store.</summary>
-public sealed class PaymentsApiTests : IDisposable
+public sealed class PaymentsApiTests : PaymentProviderTests
 {
-    private readonly PaymentProviderFactory _factory = new();
-    private readonly HttpClient _client;
-
-    public PaymentsApiTests() => _client = _factory.CreateClient();
-
-    public void Dispose() => _factory.Dispose();
-
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
-
-    private Task<HttpResponseMessage> PayAsync(string json, string contentType = "application/json") =>
-        _client.PostAsync("/payments/pay", new StringContent(json, Encoding.UTF8, contentType), Cancel);
-
-    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel)).RootElement;
-
     private static Task AssertErrorAsync(HttpResponseMessage response, HttpStatusCode status, string expectedError) =>
         ProblemAssert.ErrorAsync(response, status, expectedError);
-
-    private async Task<JsonElement[]> PaymentsAsync()
-    {
-        var body = await JsonAsync(await _client.GetAsync("/payments", Cancel));
-        return [.. body.EnumerateArray()];
-    }
 
     [Fact]
     public async Task Pay_records_the_payment_and_answers_its_id()
@@ -56,7 +34,7 @@ public sealed class PaymentsApiTests : IDisposable
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
-        Assert.Equal("I1", (await JsonAsync(again)).GetProperty("id").GetString());
+        Assert.Equal("I1", (await again.ReadJsonAsync()).GetProperty("id").GetString());
         var payment = Assert.Single(await PaymentsAsync());
         Assert.Equal(recordedAt, payment.GetProperty("recordedAt").GetString());
     }
@@ -162,12 +140,12 @@ public sealed class PaymentsApiTests : IDisposable
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
         await PayAsync("""{"id":"I3","value":66.13,"currency":"DKK"}""");
 
-        var response = await _client.GetAsync("/payments/I3", Cancel);
+        var response = await Client.GetAsync("/payments/I3", Cancel);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var raw = await response.Content.ReadAsStringAsync(Cancel);
         Assert.Contains("\"value\":66.13", raw, StringComparison.Ordinal);
-        var payment = await JsonAsync(response);
+        var payment = await response.ReadJsonAsync();
         Assert.Equal("I3", payment.GetProperty("id").GetString());
         Assert.Equal("DKK", payment.GetProperty("currency").GetString());
         Assert.InRange(payment.GetProperty("recordedAt").GetDateTimeOffset(), before, DateTimeOffset.UtcNow.AddSeconds(1));
@@ -176,7 +154,7 @@ public sealed class PaymentsApiTests : IDisposable
     [Fact]
     public async Task An_unknown_payment_is_not_found()
     {
-        var response = await _client.GetAsync("/payments/nope", Cancel);
+        var response = await Client.GetAsync("/payments/nope", Cancel);
 
         await AssertErrorAsync(response, HttpStatusCode.NotFound, "payment nope not found");
     }
@@ -198,7 +176,7 @@ public sealed class PaymentsApiTests : IDisposable
     public async Task Concurrent_payments_of_one_id_record_it_once()
     {
         var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
-            _client.PostAsJsonAsync("/payments/pay", new { id = "I9", value = 9.99m, currency = "EUR" }, Cancel)));
+            Client.PostAsJsonAsync("/payments/pay", new { id = "I9", value = 9.99m, currency = "EUR" }, Cancel)));
 
         Assert.All(answers, answer => Assert.Equal(HttpStatusCode.OK, answer.StatusCode));
         Assert.Single(await PaymentsAsync());
@@ -207,8 +185,8 @@ public sealed class PaymentsApiTests : IDisposable
     [Fact]
     public async Task Unknown_routes_and_methods_answer_with_an_error_body()
     {
-        var unknown = await _client.GetAsync("/nothing/here", Cancel);
-        var wrongMethod = await _client.DeleteAsync("/payments", Cancel);
+        var unknown = await Client.GetAsync("/nothing/here", Cancel);
+        var wrongMethod = await Client.DeleteAsync("/payments", Cancel);
 
         await ProblemAssert.ErrorAsync(unknown, HttpStatusCode.NotFound);
         await ProblemAssert.ErrorAsync(wrongMethod, HttpStatusCode.MethodNotAllowed);

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using TestSupport;
 
@@ -9,27 +8,11 @@ namespace PaymentProvider.Tests;
 /// The rules only the raw request shows (repeated keys, the digits of a number as written) and the safe set of
 /// payment ids: each rejected with 400 and a reason, recording nothing.
 /// </summary>
-public sealed class StrictInputTests : IDisposable
+public sealed class StrictInputTests : PaymentProviderTests
 {
     private const string IdRule = "payment id may contain only ASCII letters, digits, '-', '_', '.' and ':'";
-
-    private readonly PaymentProviderFactory _factory = new();
-    private readonly HttpClient _client;
-
-    public StrictInputTests() => _client = _factory.CreateClient();
-
-    public void Dispose() => _factory.Dispose();
-
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
-
-    private Task<HttpResponseMessage> PayAsync(string json) =>
-        _client.PostAsync("/payments/pay", new StringContent(json, Encoding.UTF8, "application/json"), Cancel);
-
-    private async Task<JsonElement[]> PaymentsAsync()
-    {
-        var body = await _client.GetStringAsync("/payments", Cancel);
-        return [.. JsonDocument.Parse(body).RootElement.EnumerateArray()];
-    }
+    private const string AtMostTwoDecimals = "payment value must have at most 2 decimal places";
+    private const string NoExponent = "payment value must be a plain decimal number, without an exponent";
 
     private async Task AssertRejectedAsync(string body, string expectedError)
     {
@@ -62,26 +45,20 @@ public sealed class StrictInputTests : IDisposable
     }
 
     [Theory]
-    [InlineData("12.149999999999999999999999999999")]
-    [InlineData("12.1500000000000000000000000000001")]
-    [InlineData("0.0000000000000000000000000000001")]
-    [InlineData("999999999.9999999999999999999")]
-    [InlineData("12.155")]
-    public async Task A_value_written_with_more_than_2_decimals_is_rejected_even_when_decimal_rounds_it_away(string value)
+    [InlineData("12.149999999999999999999999999999", AtMostTwoDecimals)]
+    [InlineData("12.1500000000000000000000000000001", AtMostTwoDecimals)]
+    [InlineData("0.0000000000000000000000000000001", AtMostTwoDecimals)]
+    [InlineData("999999999.9999999999999999999", AtMostTwoDecimals)]
+    [InlineData("12.155", AtMostTwoDecimals)]
+    [InlineData("1.215e1", NoExponent)]
+    [InlineData("1E2", NoExponent)]
+    [InlineData("12.15E0", NoExponent)]
+    [InlineData("1215e-2", NoExponent)]
+    [InlineData("1e+2", NoExponent)]
+    [InlineData("1e-40", NoExponent)]
+    public async Task A_value_with_more_than_2_decimals_or_an_exponent_is_rejected_even_when_decimal_rounds_it_away(string value, string expectedError)
     {
-        await AssertRejectedAsync($$"""{"id":"V1","value":{{value}},"currency":"EUR"}""", "payment value must have at most 2 decimal places");
-    }
-
-    [Theory]
-    [InlineData("1.215e1")]
-    [InlineData("1E2")]
-    [InlineData("12.15E0")]
-    [InlineData("1215e-2")]
-    [InlineData("1e+2")]
-    [InlineData("1e-40")]
-    public async Task A_value_written_with_an_exponent_is_rejected(string value)
-    {
-        await AssertRejectedAsync($$"""{"id":"V1","value":{{value}},"currency":"EUR"}""", "payment value must be a plain decimal number, without an exponent");
+        await AssertRejectedAsync($$"""{"id":"V1","value":{{value}},"currency":"EUR"}""", expectedError);
     }
 
     [Theory]
@@ -148,9 +125,9 @@ public sealed class StrictInputTests : IDisposable
         foreach (var id in ids)
         {
             var paid = await PayAsync($$"""{"id":{{JsonSerializer.Serialize(id)}},"value":1.25,"currency":"EUR"}""");
-            var found = await _client.GetAsync($"/payments/{Uri.EscapeDataString(id)}", Cancel);
+            var found = await Client.GetAsync($"/payments/{Uri.EscapeDataString(id)}", Cancel);
             var foundId = found.IsSuccessStatusCode
-                ? JsonDocument.Parse(await found.Content.ReadAsStringAsync(Cancel)).RootElement.GetProperty("id").GetString()
+                ? (await found.ReadJsonAsync()).GetProperty("id").GetString()
                 : null;
             if (paid.StatusCode != HttpStatusCode.OK || found.StatusCode != HttpStatusCode.OK || foundId != id)
             {
@@ -169,7 +146,7 @@ public sealed class StrictInputTests : IDisposable
     [InlineData("I%201", IdRule + " (not U+0020)")]
     public async Task Looking_up_an_id_outside_the_safe_set_is_a_bad_request(string escapedId, string expectedError)
     {
-        var response = await _client.GetAsync($"/payments/{escapedId}", Cancel);
+        var response = await Client.GetAsync($"/payments/{escapedId}", Cancel);
 
         await ProblemAssert.ErrorAsync(response, HttpStatusCode.BadRequest, expectedError);
     }

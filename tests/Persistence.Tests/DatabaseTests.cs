@@ -5,6 +5,7 @@ using Npgsql;
 using InvoiceApp;
 using InvoiceApp.Storage;
 using DefaultsExtensions = Microsoft.Extensions.Hosting.Extensions;
+using TestSupport;
 
 namespace Persistence.Tests;
 

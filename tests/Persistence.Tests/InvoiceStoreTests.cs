@@ -1,6 +1,7 @@
 using InvoiceApp;
 using InvoiceApp.Model;
 using InvoiceApp.Storage;
+using TestSupport;
 
 namespace Persistence.Tests;
 
@@ -39,22 +40,12 @@ public sealed class InvoiceStoreTests
     {
         await using var db = TestDatabase.Create(engine, "invoices");
         // Each instance has its own connection pool, as replicas would; for PostgreSQL the database does not exist yet.
-        var instances = Enumerable.Range(0, 8).Select(_ => db.Open()).ToList();
-        try
-        {
-            await Task.WhenAll(instances.Select(database =>
-                Task.Run(() => new SqlInvoiceStore(database).InitializeAsync(InvoiceAppServices.DemoInvoices, Token), Token)));
+        await using var instances = db.OpenReplicas(8);
+        await Task.WhenAll(instances.Select(database =>
+            Task.Run(() => new SqlInvoiceStore(database).InitializeAsync(InvoiceAppServices.DemoInvoices, Token), Token)));
 
-            var invoices = await new SqlInvoiceStore(instances[0]).ListAsync(InvoiceSelection.All, Token);
-            Assert.Equal(InvoiceAppServices.DemoInvoices, invoices);
-        }
-        finally
-        {
-            foreach (var database in instances)
-            {
-                await database.DisposeAsync();
-            }
-        }
+        var invoices = await new SqlInvoiceStore(instances[0]).ListAsync(InvoiceSelection.All, Token);
+        Assert.Equal(InvoiceAppServices.DemoInvoices, invoices);
     }
 
     [Theory]
@@ -62,32 +53,22 @@ public sealed class InvoiceStoreTests
     public async Task Many_parallel_claims_of_one_invoice_have_exactly_one_winner(string engine)
     {
         await using var db = TestDatabase.Create(engine, "invoices");
-        var instances = Enumerable.Range(0, 4).Select(_ => db.Open()).ToList();
-        try
+        await using var instances = db.OpenReplicas(4);
+        var stores = instances.Select(database => new SqlInvoiceStore(database)).ToList();
+        await stores[0].InitializeAsync([], Token);
+        var ids = Enumerable.Range(1, 10).Select(i => $"C{i}").ToList();
+        foreach (var id in ids)
         {
-            var stores = instances.Select(database => new SqlInvoiceStore(database)).ToList();
-            await stores[0].InitializeAsync([], Token);
-            var ids = Enumerable.Range(1, 10).Select(i => $"C{i}").ToList();
-            foreach (var id in ids)
-            {
-                await stores[0].AddAsync(new Invoice(id, 5.55m, "EUR", false), Token);
-            }
-
-            foreach (var id in ids)
-            {
-                var claims = await Task.WhenAll(Enumerable.Range(0, 24).Select(i =>
-                    Task.Run(() => stores[i % stores.Count].TryClaimAsync(id, Lease, Token), Token)));
-                var winners = claims.Where(claim => claim is not null).ToList();
-                Assert.Single(winners);
-                Assert.Equal(1, winners[0]!.Attempt);
-            }
+            await stores[0].AddAsync(new Invoice(id, 5.55m, "EUR", false), Token);
         }
-        finally
+
+        foreach (var id in ids)
         {
-            foreach (var database in instances)
-            {
-                await database.DisposeAsync();
-            }
+            var claims = await Task.WhenAll(Enumerable.Range(0, 24).Select(i =>
+                Task.Run(() => stores[i % stores.Count].TryClaimAsync(id, Lease, Token), Token)));
+            var winners = claims.Where(claim => claim is not null).ToList();
+            Assert.Single(winners);
+            Assert.Equal(1, winners[0]!.Attempt);
         }
     }
 

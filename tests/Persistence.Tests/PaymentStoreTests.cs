@@ -1,6 +1,7 @@
 using System.Globalization;
 using PaymentProvider.Model;
 using PaymentProvider.Storage;
+using TestSupport;
 
 namespace Persistence.Tests;
 
@@ -29,21 +30,11 @@ public sealed class PaymentStoreTests
     public async Task Many_instances_starting_at_once_all_succeed(string engine)
     {
         await using var db = TestDatabase.Create(engine, "payments");
-        var instances = Enumerable.Range(0, 8).Select(_ => db.Open()).ToList();
-        try
-        {
-            await Task.WhenAll(instances.Select(database =>
-                Task.Run(() => new SqlPaymentStore(database, TimeProvider.System).InitializeAsync(Token), Token)));
+        await using var instances = db.OpenReplicas(8);
+        await Task.WhenAll(instances.Select(database =>
+            Task.Run(() => new SqlPaymentStore(database, TimeProvider.System).InitializeAsync(Token), Token)));
 
-            Assert.Empty(await new SqlPaymentStore(instances[^1], TimeProvider.System).ListAsync(Token));
-        }
-        finally
-        {
-            foreach (var database in instances)
-            {
-                await database.DisposeAsync();
-            }
-        }
+        Assert.Empty(await new SqlPaymentStore(instances[^1], TimeProvider.System).ListAsync(Token));
     }
 
     [Theory]
@@ -74,32 +65,22 @@ public sealed class PaymentStoreTests
     public async Task Concurrent_payments_of_one_id_are_recorded_once(string engine)
     {
         await using var db = TestDatabase.Create(engine, "payments");
-        var instances = Enumerable.Range(0, 4).Select(_ => db.Open()).ToList();
-        try
-        {
-            var stores = instances.Select(database => new SqlPaymentStore(database, TimeProvider.System)).ToList();
-            await stores[0].InitializeAsync(Token);
+        await using var instances = db.OpenReplicas(4);
+        var stores = instances.Select(database => new SqlPaymentStore(database, TimeProvider.System)).ToList();
+        await stores[0].InitializeAsync(Token);
 
-            for (var round = 0; round < 5; round++)
-            {
-                var request = new PaymentRequestValues($"P{round}", 33.33m, "DKK");
-                var outcomes = await Task.WhenAll(Enumerable.Range(0, 24).Select(i =>
-                    Task.Run(() => stores[i % stores.Count].RecordAsync(request, Token), Token)));
-
-                Assert.Equal(1, outcomes.Count(outcome => outcome.Outcome == RecordOutcome.Recorded));
-                Assert.All(outcomes, outcome => Assert.NotEqual(RecordOutcome.Conflict, outcome.Outcome));
-            }
-            var payments = await stores[0].ListAsync(Token);
-            Assert.Equal(5, payments.Count);
-            Assert.Equal(5, payments.Select(payment => payment.Id).Distinct().Count());
-        }
-        finally
+        for (var round = 0; round < 5; round++)
         {
-            foreach (var database in instances)
-            {
-                await database.DisposeAsync();
-            }
+            var request = new PaymentRequestValues($"P{round}", 33.33m, "DKK");
+            var outcomes = await Task.WhenAll(Enumerable.Range(0, 24).Select(i =>
+                Task.Run(() => stores[i % stores.Count].RecordAsync(request, Token), Token)));
+
+            Assert.Equal(1, outcomes.Count(outcome => outcome.Outcome == RecordOutcome.Recorded));
+            Assert.All(outcomes, outcome => Assert.NotEqual(RecordOutcome.Conflict, outcome.Outcome));
         }
+        var payments = await stores[0].ListAsync(Token);
+        Assert.Equal(5, payments.Count);
+        Assert.Equal(5, payments.Select(payment => payment.Id).Distinct().Count());
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using InvoiceApp;
 using InvoiceApp.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using TestSupport;
 
 namespace Persistence.Tests;
 

@@ -1,53 +1,35 @@
-using InvoiceApp.Model;
-using InvoiceApp.Payments;
+extern alias InvoiceAppService;
+
+using InvoiceAppService::InvoiceApp.Payments;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using PaymentProvider.Apis;
-using TestSupport;
 
-namespace InvoiceApp.Tests;
-
-/// <summary>payment-provider in memory, with a SQLite file of its own.</summary>
-public sealed class PaymentProviderFactory(string databaseFile) : WebApplicationFactory<PaymentAccepted>
-{
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        builder.UseEnvironment("Production");
-        builder.UseSetting("ConnectionStrings:paymentsdb", $"Data Source={databaseFile}");
-    }
-}
+namespace TestSupport;
 
 /// <summary>
-/// invoice-app in memory, wired to the real payment-provider through <see cref="Provider"/>. Resilience timeouts
-/// are shortened so that a hanging provider fails a pay call in about a second.
+/// invoice-app in memory, wired to the real payment-provider (in memory too) through <see cref="Provider"/>.
+/// Resilience timeouts are shortened so that a hanging provider fails a pay call in about a second.
 /// </summary>
-public sealed class InvoiceAppFactory : WebApplicationFactory<Invoice>
+public sealed class InvoiceAppFactory : ServiceFactory<InvoiceAppService::Program>
 {
-    private readonly TemporaryDirectory _directory = new("invoice-app-tests");
-
     public InvoiceAppFactory()
+        : base("invoicesdb", "invoices.db")
     {
-        ProviderApp = new PaymentProviderFactory(_directory.File("payments.db"));
         Provider = new ProviderDouble(ProviderApp.Server.CreateHandler());
         ProviderClient = ProviderApp.CreateClient();
     }
 
-    public PaymentProviderFactory ProviderApp { get; }
+    public PaymentProviderFactory ProviderApp { get; } = new();
 
     public ProviderDouble Provider { get; }
-
-    /// <summary>invoice-app's SQLite file.</summary>
-    public string InvoicesDatabaseFile => _directory.File("invoices.db");
 
     /// <summary>Reads the provider's own record, bypassing the double.</summary>
     public HttpClient ProviderClient { get; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Production");
-        builder.UseSetting("ConnectionStrings:invoicesdb", $"Data Source={InvoicesDatabaseFile}");
+        base.ConfigureWebHost(builder);
         // The address service discovery resolves; the double below answers for it.
         builder.UseSetting("services:payment-provider:http:0", "http://payment-provider.test");
         // Short enough that a held answer times out within the test, long enough that a first call on a busy
@@ -69,7 +51,6 @@ public sealed class InvoiceAppFactory : WebApplicationFactory<Invoice>
         {
             ProviderClient.Dispose();
             ProviderApp.Dispose();
-            _directory.Dispose();
         }
     }
 }

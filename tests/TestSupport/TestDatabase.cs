@@ -1,8 +1,7 @@
 using Npgsql;
 using Persistence;
-using TestSupport;
 
-namespace Persistence.Tests;
+namespace TestSupport;
 
 /// <summary>
 /// A database of its own for one test, on a real engine: a SQLite file in a fresh temporary folder, or a uniquely
@@ -53,6 +52,9 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>A fresh handle on the database, as another process would open it (its own connection pool).</summary>
     public Database Open() => Database.FromConnectionString(ConnectionString, Path.GetTempPath());
 
+    /// <summary>Several handles on the database, each with its own pool as replicas would have; disposing closes them all.</summary>
+    public Replicas OpenReplicas(int count) => new([.. Enumerable.Range(0, count).Select(_ => Open())]);
+
     public async ValueTask DisposeAsync()
     {
         if (_folder is not null)
@@ -75,6 +77,26 @@ public sealed class TestDatabase : IAsyncDisposable
             // FORCE ends the sessions that pools (of this test or of killed service processes) still hold.
             await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_databaseName}\" WITH (FORCE)", connection);
             await drop.ExecuteNonQueryAsync();
+        }
+    }
+}
+
+/// <summary>Handles on one database, as several replicas of a service hold them.</summary>
+public sealed class Replicas(IReadOnlyList<Database> databases) : IReadOnlyList<Database>, IAsyncDisposable
+{
+    public int Count => databases.Count;
+
+    public Database this[int index] => databases[index];
+
+    public IEnumerator<Database> GetEnumerator() => databases.GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var database in databases)
+        {
+            await database.DisposeAsync();
         }
     }
 }

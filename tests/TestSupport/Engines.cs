@@ -1,6 +1,8 @@
-namespace Persistence.Tests;
+using Xunit;
 
-/// <summary>Every store test runs on both engines a service can be configured with.</summary>
+namespace TestSupport;
+
+/// <summary>Both engines a service can be configured with: every store and fault test runs on each.</summary>
 public sealed class Engines : TheoryData<string>
 {
     public Engines()

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 
-namespace InvoiceApp.Tests;
+namespace TestSupport;
 
 /// <summary>What the provider does with a payment of one invoice.</summary>
 public enum ProviderBehaviour
