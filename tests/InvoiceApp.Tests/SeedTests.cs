@@ -1,6 +1,5 @@
 using System.Net;
-using System.Text.Json;
-using Microsoft.AspNetCore.Hosting;
+using TestSupport;
 
 namespace InvoiceApp.Tests;
 
@@ -11,38 +10,28 @@ public sealed class SeedTests : IDisposable
 
     public void Dispose() => _factory.Dispose();
 
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
-
-    private static async Task<JsonElement[]> InvoicesAsync(HttpClient client, string query = "")
-    {
-        var response = await client.GetAsync($"/invoices{query}", Cancel);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return [.. JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel)).RootElement.EnumerateArray()];
-    }
-
-    private static string Id(JsonElement invoice) => invoice.GetProperty("InvoiceId").GetString()!;
-
     [Fact]
     public async Task Without_the_setting_nothing_is_seeded_beyond_the_three_original_invoices()
     {
         using var client = _factory.CreateClient();
 
-        var invoices = await InvoicesAsync(client);
+        var invoices = await client.GetJsonAsync("/invoices");
 
-        Assert.Equal(["I1", "I2", "I3"], invoices.Select(Id));
+        Assert.Equal(["I1", "I2", "I3"], invoices.InvoiceIds());
     }
 
     [Fact]
     public async Task With_the_setting_N_unpaid_invoices_with_fixed_ids_are_added_once_and_a_restart_unpays_none()
     {
         const int Count = 250;
-        using (var seeded = _factory.WithWebHostBuilder(builder => builder.UseSetting("Seed:UnpaidInvoices", $"{Count}")))
+        using (var seeded = _factory.With([("Seed:UnpaidInvoices", $"{Count}")]))
         {
             using var client = seeded.CreateClient();
 
-            var unpaid = (await InvoicesAsync(client, "?paid=false")).Where(i => Id(i).StartsWith("seed-", StringComparison.Ordinal)).ToList();
+            var unpaid = (await client.GetJsonAsync("/invoices?paid=false")).EnumerateArray()
+                .Where(invoice => invoice.GetProperty("InvoiceId").GetString()!.StartsWith("seed-", StringComparison.Ordinal)).ToList();
 
-            Assert.Equal(Enumerable.Range(1, Count).Select(n => $"seed-{n}").Order(StringComparer.Ordinal), unpaid.Select(Id).Order(StringComparer.Ordinal));
+            Assert.Equal(Enumerable.Range(1, Count).Select(n => $"seed-{n}").Order(StringComparer.Ordinal), unpaid.Select(invoice => invoice.GetProperty("InvoiceId").GetString()).Order(StringComparer.Ordinal));
             Assert.All(unpaid, invoice =>
             {
                 Assert.Equal(10.00m, invoice.GetProperty("Value").GetDecimal());
@@ -56,12 +45,12 @@ public sealed class SeedTests : IDisposable
         }
 
         // A second start on the same file, with a larger N: only the missing ids are added, the paid ones stay paid.
-        using var restarted = _factory.WithWebHostBuilder(builder => builder.UseSetting("Seed:UnpaidInvoices", $"{Count + 5}"));
+        using var restarted = _factory.With([("Seed:UnpaidInvoices", $"{Count + 5}")]);
         using var again = restarted.CreateClient();
-        var all = await InvoicesAsync(again);
+        var all = await again.GetJsonAsync("/invoices");
 
-        Assert.Equal(Count + 5 + 3, all.Length);
+        Assert.Equal(Count + 5 + 3, all.GetArrayLength());
         Assert.Equal(Enumerable.Range(Count + 1, 5).Select(n => $"seed-{n}"),
-            (await InvoicesAsync(again, "?paid=false")).Select(Id).Order(StringComparer.Ordinal));
+            (await again.GetJsonAsync("/invoices?paid=false")).InvoiceIds().Order(StringComparer.Ordinal));
     }
 }

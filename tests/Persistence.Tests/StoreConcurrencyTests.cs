@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using InvoiceApp.Model;
 using InvoiceApp.Storage;
+using TestSupport;
 
 namespace Persistence.Tests;
 
