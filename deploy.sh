@@ -14,6 +14,7 @@ profile="invoice-payments"
 dry_run=false
 delete=false
 with_dashboard=false
+jit=false
 output_dir=""
 work_dir=""
 generate_options=()
@@ -40,10 +41,15 @@ Options:
   --output DIR       with --dry-run: where to write them (default: out/deploy-dry-run)
   --no-build         publish the AppHost's manifest from its current Debug build (CI, tests)
   --with-dashboard   also deploy the Aspire dashboard (namespace observability, port-forward only)
+  --jit              build the JIT images (chiseled aspnet base) instead of native AOT: for a host that
+                     cannot compile a linux binary of the node's architecture (macOS, Windows, another CPU)
   --delete           remove everything this script deployed (the namespaces and their volumes)
   -h, --help         show this help
 
-Prerequisites: dotnet (SDK 10), kubectl, git, openssl; for a real deployment also docker and minikube.
+Prerequisites: dotnet (SDK 10), kubectl, git, openssl; for a real deployment also docker and minikube,
+and for the native AOT images a linux host of the node's architecture with clang (or gcc) and zlib's
+headers (apt-get install clang zlib1g-dev); elsewhere use --jit, or publish inside the SDK's -aot
+container (docs/performance.md).
 Aspirate 9.1.0 comes from the repository's tool manifest (dotnet tool restore); set ASPIRATE to use
 another aspirate executable.
 EOF
@@ -65,6 +71,7 @@ parse_arguments() {
       --dry-run) dry_run=true ;;
       --delete) delete=true ;;
       --with-dashboard) with_dashboard=true ;;
+      --jit) jit=true ;;
       --no-build) generate_options+=(--no-build) ;;
       --profile)
         [ $# -ge 2 ] || fail "--profile needs a name"
@@ -114,6 +121,10 @@ compute_image_tag() {
   if ! git -C "$ROOT" diff --quiet HEAD; then
     image_tag="${image_tag}-dirty-$(git -C "$ROOT" diff HEAD | git hash-object --stdin | cut -c1-8)"
   fi
+  # A JIT build of the same commit is another image: switching back and forth never reuses the other kind.
+  if [ "$jit" = true ]; then
+    image_tag="${image_tag}-jit"
+  fi
   printf 'image tag: %s\n' "$image_tag"
 }
 
@@ -147,10 +158,31 @@ node_runtime_identifier() {
   esac
 }
 
+# Native AOT compiles for the OS and CPU it runs on: a linux node of another architecture, or macOS and
+# Windows, cannot be served from here, so the script says how instead of failing deep inside the compiler.
+check_aot_host() {
+  local runtime_identifier="$1" host_identifier
+  case "$(uname -s)-$(uname -m)" in
+    Linux-x86_64) host_identifier=linux-x64 ;;
+    Linux-aarch64 | Linux-arm64) host_identifier=linux-arm64 ;;
+    *) host_identifier="$(uname -s)-$(uname -m)" ;;
+  esac
+  if [ "$host_identifier" != "$runtime_identifier" ]; then
+    fail "native AOT cannot build $runtime_identifier images on this host ($host_identifier): run with --jit, or publish inside the SDK's aot container (see docs/performance.md)"
+  fi
+}
+
 build_images() {
   local runtime_identifier project repository
   runtime_identifier="$(node_runtime_identifier)"
-  step "building images for $runtime_identifier into Minikube's Docker (tag $image_tag)"
+  local publish_options=(-p:PublishAot=true)
+  if [ "$jit" = true ]; then
+    publish_options=(-p:PublishAot=false)
+    step "building JIT images for $runtime_identifier into Minikube's Docker (tag $image_tag)"
+  else
+    check_aot_host "$runtime_identifier"
+    step "building native AOT images for $runtime_identifier into Minikube's Docker (tag $image_tag)"
+  fi
   eval "$(minikube -p "$profile" docker-env)"
   for project in InvoiceApp PaymentProvider; do
     repository="$(resource_name "$project")"
@@ -158,11 +190,11 @@ build_images() {
       printf '%s:%s is already built\n' "$repository" "$image_tag"
       continue
     fi
-    # The project names its repository (ContainerRepository) and its non-root user; the tag and the
-    # node's architecture come from here.
+    # The project names its repository, its chiseled base and its non-root user; the tag, the node's
+    # architecture (the runtime identifier AOT compiles for) and AOT or JIT come from here.
     dotnet publish "$ROOT/$project/$project.csproj" -c Release -t:PublishContainer \
-      -p:ContainerImageTag="$image_tag" \
-      -p:ContainerRuntimeIdentifier="$runtime_identifier"
+      -r "$runtime_identifier" "${publish_options[@]}" \
+      -p:ContainerImageTag="$image_tag"
   done
 }
 

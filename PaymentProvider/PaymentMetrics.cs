@@ -46,10 +46,22 @@ public sealed class PaymentMetrics
         // The outcome goes on the "record payment" span and on the request's server span above it, so that the
         // trace list and a filter on the HTTP span both show whether the payment was recorded, replayed or refused.
         var recording = Activity.Current;
-        foreach (var span in new[] { recording, recording?.Parent })
-        {
-            span?.SetTag("payment.id", payment.Id);
-            span?.SetTag("payment.outcome", outcome.ToString().ToLowerInvariant());
-        }
+        var name = OutcomeName(outcome);
+        Tag(recording, payment.Id, name);
+        Tag(recording?.Parent, payment.Id, name);
     }
+
+    private static void Tag(Activity? span, string paymentId, string outcome)
+    {
+        span?.SetTag("payment.id", paymentId);
+        span?.SetTag("payment.outcome", outcome);
+    }
+
+    /// <summary>Constant names: no string is built per request on the replay path.</summary>
+    private static string OutcomeName(RecordOutcome outcome) => outcome switch
+    {
+        RecordOutcome.Recorded => "recorded",
+        RecordOutcome.Replayed => "replayed",
+        _ => "conflict",
+    };
 }

@@ -64,10 +64,23 @@ public abstract class Database : IAsyncDisposable
         }
     }
 
-    /// <summary>The first row <paramref name="sql"/> returns, or null.</summary>
+    /// <summary>The first row <paramref name="sql"/> returns, or null. No list: a lookup (a payment replay) reads one row.</summary>
     public async Task<T?> QueryFirstOrDefaultAsync<T>([ConstantExpected] string sql, SqlParameters parameters, Func<DbDataReader, T> read,
-        CancellationToken cancellationToken) where T : class =>
-        await QueryAsync(sql, parameters, read, cancellationToken) is [var first, ..] ? first : null;
+        CancellationToken cancellationToken) where T : class
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, sql, parameters);
+        using var span = StartSpan(sql);
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken) ? read(reader) : null;
+        }
+        catch (Exception e) when (DatabaseTelemetry.Failed(span, e))
+        {
+            throw;
+        }
+    }
 
     /// <summary>
     /// Runs the schema statements once, under a database-wide lock, so that replicas starting together do not

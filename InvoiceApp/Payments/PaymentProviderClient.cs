@@ -91,7 +91,7 @@ public sealed class PaymentProviderClient(HttpClient http, ILogger<PaymentProvid
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException or HttpRequestException)
         {
-            logger.LogDebug(e, "payment-provider's error body was not readable");
+            ProviderClientLog.ErrorBodyUnreadable(logger, e);
             return "";
         }
     }

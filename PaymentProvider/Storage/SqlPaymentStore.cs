@@ -29,18 +29,34 @@ public sealed class SqlPaymentStore(Database database, TimeProvider time) : IPay
     public Task InitializeAsync(CancellationToken cancellationToken) =>
         database.MigrateAsync("payment-provider-schema", PaymentsSchema, cancellationToken);
 
+    /// <summary>
+    /// Reads first: a replay (the common retry) or a conflict is answered from what is recorded, without a write. Only
+    /// an id not recorded yet is inserted; the primary key keeps that race-safe, and the loser of a race reads the
+    /// winner's row and compares with it like any replay.
+    /// </summary>
     public async Task<RecordResult> RecordAsync(PaymentRequestValues request, CancellationToken cancellationToken)
     {
+        if (await FindAsync(request.Id, cancellationToken) is { } existing)
+        {
+            return Compare(existing, request);
+        }
+        var recordedAt = time.GetUtcNow();
         var inserted = await database.ExecuteAsync(Insert,
-            [("id", request.Id), ("value", request.Value), ("currency", request.Currency), ("recordedAt", time.GetUtcNow().ToUnixTimeMilliseconds())],
+            [("id", request.Id), ("value", request.Value), ("currency", request.Currency), ("recordedAt", recordedAt.ToUnixTimeMilliseconds())],
             cancellationToken) == 1;
-        // Inserted or not, the id is recorded now: a replay or a conflict compares with what was recorded before, never records twice.
+        if (inserted)
+        {
+            return new RecordResult(RecordOutcome.Recorded,
+                new Payment(request.Id, request.Value, request.Currency, DateTimeOffset.FromUnixTimeMilliseconds(recordedAt.ToUnixTimeMilliseconds())));
+        }
+        // Another request recorded this id between the read and the insert: compare with what it recorded.
         var recorded = await FindAsync(request.Id, cancellationToken)
             ?? throw new InvalidOperationException($"payment {request.Id} was recorded but cannot be read");
-        return new RecordResult(
-            inserted ? RecordOutcome.Recorded : recorded.IsSamePaymentAs(request) ? RecordOutcome.Replayed : RecordOutcome.Conflict,
-            recorded);
+        return Compare(recorded, request);
     }
+
+    private static RecordResult Compare(Payment recorded, PaymentRequestValues request) =>
+        new(recorded.IsSamePaymentAs(request) ? RecordOutcome.Replayed : RecordOutcome.Conflict, recorded);
 
     public Task<Payment?> FindAsync(string id, CancellationToken cancellationToken) =>
         database.QueryFirstOrDefaultAsync(SelectOne, [("id", id)], Read, cancellationToken);

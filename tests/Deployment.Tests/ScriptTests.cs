@@ -28,6 +28,7 @@ public sealed class ScriptTests
 
     [Theory]
     [InlineData("deploy.sh", "--dry-run")]
+    [InlineData("deploy.sh", "--jit")]
     [InlineData("test.sh", "--base-url")]
     [InlineData("tools/regenerate-aspirate-output.sh", "--output")]
     [InlineData("test.sh", "--api-key")]
@@ -102,6 +103,42 @@ public sealed class ScriptTests
         {
             bin.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task Deploy_builds_native_AOT_only_for_its_own_platform_and_names_the_way_out_for_another()
+    {
+        // Native AOT compiles for the OS and CPU it runs on: a node of another architecture needs --jit or an SDK container.
+        var own = System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.Arm64
+            ? "linux-arm64" : "linux-x64";
+        var other = own == "linux-x64" ? "linux-arm64" : "linux-x64";
+
+        var refused = await RunAsync("bash", ["-c", $"source ./deploy.sh && check_aot_host {other}"]);
+        var accepted = await RunAsync("bash", ["-c", $"source ./deploy.sh && check_aot_host {own}"]);
+
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains($"cannot build {other} images", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("--jit", refused.Error, StringComparison.Ordinal);
+        Assert.True(accepted.ExitCode == 0, accepted.Error);
+    }
+
+    [Theory]
+    [InlineData("InvoiceApp", "true", "mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled")]
+    [InlineData("PaymentProvider", "true", "mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled")]
+    [InlineData("PaymentProvider", "false", "mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled")]
+    public async Task Images_are_native_AOT_on_the_chiseled_runtime_deps_base_and_JIT_on_the_chiseled_aspnet_one(
+        string project, string publishAot, string baseImage)
+    {
+        // What dotnet publish -t:PublishContainer (deploy.sh) would build on, as the SDK's own container targets decide it.
+        var run = await RunAsync("dotnet", ["msbuild", $"{project}/{project}.csproj", "-restore", "-t:ComputeContainerConfig",
+            "-p:Configuration=Release", "-p:RuntimeIdentifier=linux-x64", $"-p:PublishAot={publishAot}",
+            "-getProperty:ContainerBaseImage", "-getProperty:ContainerUser", "-getItem:ContainerAppCommand"]);
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.Contains($"\"ContainerBaseImage\": \"{baseImage}", run.Output, StringComparison.Ordinal);
+        Assert.Contains("\"ContainerUser\": \"app\"", run.Output, StringComparison.Ordinal);
+        // The AOT image runs the native binary itself, the JIT one runs it through dotnet.
+        Assert.Contains(publishAot == "true" ? $"\"Identity\": \"/app/{project}\"" : "\"Identity\": \"dotnet\"", run.Output, StringComparison.Ordinal);
     }
 
     [Theory, MemberData(nameof(RenderedDeployment.Variants), MemberType = typeof(RenderedDeployment))]

@@ -62,6 +62,34 @@ public sealed class PaymentStoreTests
 
     [Theory]
     [ClassData(typeof(Engines))]
+    public async Task A_replay_or_a_conflict_is_answered_without_a_write(string engine)
+    {
+        await using var db = TestDatabase.Create(engine, "payments");
+        await using var database = db.Open();
+        var store = new SqlPaymentStore(database, TimeProvider.System);
+        await store.InitializeAsync(Token);
+        var first = await store.RecordAsync(new PaymentRequestValues("P1", 12.15m, "EUR"), Token);
+
+        // The same database through a handle that refuses every write: a replay is a read, so it still answers.
+        await using var readOnly = Database.FromConnectionString(ReadOnly(db), Path.GetTempPath());
+        var readOnlyStore = new SqlPaymentStore(readOnly, TimeProvider.System);
+        var replay = await readOnlyStore.RecordAsync(new PaymentRequestValues("P1", 12.150m, "EUR"), Token);
+        var conflict = await readOnlyStore.RecordAsync(new PaymentRequestValues("P1", 12.16m, "EUR"), Token);
+
+        Assert.Equal(RecordOutcome.Replayed, replay.Outcome);
+        Assert.Equal(first.Payment.RecordedAt, replay.Payment.RecordedAt);
+        Assert.Equal(RecordOutcome.Conflict, conflict.Outcome);
+        // A new payment must write, and that handle cannot: proof that it refuses writes at all.
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(
+            () => readOnlyStore.RecordAsync(new PaymentRequestValues("P2", 1m, "EUR"), Token));
+    }
+
+    private static string ReadOnly(TestDatabase db) => db.Engine == TestDatabase.Sqlite
+        ? db.ConnectionString + ";Mode=ReadOnly"
+        : db.ConnectionString + ";Options=-c default_transaction_read_only=on";
+
+    [Theory]
+    [ClassData(typeof(Engines))]
     public async Task Concurrent_payments_of_one_id_are_recorded_once(string engine)
     {
         await using var db = TestDatabase.Create(engine, "payments");
