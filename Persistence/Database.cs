@@ -224,9 +224,6 @@ public sealed class SqliteDatabase : Database
         {
             await connection.OpenAsync(cancellationToken);
             LeaseClock.On(connection.Handle!).Clock = _clock;
-            // Per connection: a busy timeout makes writers queue, also across processes; FULL syncs every commit.
-            await using var pragmas = Command(connection, null, "PRAGMA busy_timeout=30000; PRAGMA synchronous=FULL;", []);
-            await pragmas.ExecuteNonQueryAsync(cancellationToken);
             return connection;
         }
         catch
@@ -294,7 +291,7 @@ internal sealed class LeaseClock
     /// <summary>The clock <c>now()</c> reads: that of whichever <see cref="SqliteDatabase"/> opened the handle last.</summary>
     public TimeProvider Clock { get; set; }
 
-    /// <summary>The clock of <paramref name="handle"/>, its functions registered on first use.</summary>
+    /// <summary>The clock of <paramref name="handle"/>; on first use its functions are registered and its settings applied.</summary>
     public static LeaseClock On(sqlite3 handle)
     {
         if (Registered.TryGetValue(handle, out var registered))
@@ -311,6 +308,9 @@ internal sealed class LeaseClock
             var clock = new LeaseClock(TimeProvider.System);
             Check(handle, raw.sqlite3_create_function(handle, "now", 0, 0, clock, Now));
             Check(handle, raw.sqlite3_create_function(handle, "date_part", 2, raw.SQLITE_DETERMINISTIC, null, DatePart));
+            // Settings of the handle, kept while the pool keeps it: a busy timeout makes writers queue, also across
+            // processes; FULL syncs every commit. Once here rather than a statement on every open.
+            Check(handle, raw.sqlite3_exec(handle, "PRAGMA busy_timeout=30000; PRAGMA synchronous=FULL;"));
             Registered.Add(handle, clock);
             return clock;
         }

@@ -58,8 +58,8 @@ public sealed class StoreConcurrencyTests
         }, Token)));
 
         Assert.True(errors.IsEmpty, $"store errors under concurrent use:\n{string.Join("\n\n", errors.Take(3))}");
-        Assert.Empty(await store.ListAsync(false, Token));
-        Assert.Equal(Invoices, (await store.ListAsync(true, Token)).Count);
+        Assert.Empty(await store.ListAsync(InvoiceSelection.NotPaid, Token));
+        Assert.Equal(Invoices, (await store.ListAsync(InvoiceSelection.Paid, Token)).Count);
         Assert.All(paid, entry => Assert.Equal(1, entry.Value));
     }
 
@@ -109,7 +109,7 @@ public sealed class StoreConcurrencyTests
         }
         var token = giveUp.Token;
 
-        var unpaid = await store.ListAsync(false, token);
+        var unpaid = await store.ListAsync(InvoiceSelection.NotPaid, token);
         if (unpaid.Count == 0)
         {
             return false;
