@@ -19,7 +19,7 @@ public sealed class PaymentOptions
     public TimeSpan RecoveryInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Payments to the provider in flight at once from one <c>POST /invoices/pay</c>.</summary>
-    public int MaxParallelPayments { get; set; } = 4;
+    public int MaxParallelPayments { get; set; } = 16;
 
     /// <summary>Seeds I1, I2 and I3 into an empty store, as the original service did.</summary>
     public bool SeedDemoInvoices { get; set; } = true;
