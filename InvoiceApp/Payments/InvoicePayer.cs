@@ -25,6 +25,12 @@ public sealed partial class InvoicePayer(
     private static readonly TimeSpan RecordTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// A claim younger than this goes straight to the provider: its lease was just set. An older one (it waited in its
+    /// batch) is renewed first, as a claim is after a lookup, so that the lease still outlasts the call.
+    /// </summary>
+    private static readonly TimeSpan FreshClaim = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// Pays every invoice that is not paid: unpaid ones, and expired claims (settled by asking the provider first).
     /// Invoices another caller holds are reported pending, or in doubt while their earlier payment awaits settlement.
     /// </summary>
@@ -44,10 +50,20 @@ public sealed partial class InvoicePayer(
             : [.. (await store.ListAsync(InvoiceSelection.NotPaid, cancellationToken)).Select(invoice => invoice.InvoiceId)];
         var traceId = Activity.Current?.TraceId.ToHexString();
         var outcomes = new ConcurrentBag<PaymentOutcome>();
+        var parallel = options.Value.MaxParallelPayments;
+        using var claims = new ClaimQueue(ids, parallel, ClaimBatchAsync);
 
-        // Not cancelled from outside: every invoice gets an outcome, and a payment under way is recorded.
-        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxParallelPayments },
-            async (id, _) => outcomes.Add(await PayOneAsync(id, purpose)));
+        // Not cancelled from outside: every invoice gets an outcome, and a payment under way is recorded. Each of the
+        // workers takes the next claim (the queue claims a batch whenever it runs dry) until none is left.
+        await Parallel.ForEachAsync(Enumerable.Range(0, Math.Min(parallel, Math.Max(ids.Count, 1))),
+            new ParallelOptions { MaxDegreeOfParallelism = parallel },
+            async (_, _) =>
+            {
+                while (await claims.NextAsync() is { } next)
+                {
+                    outcomes.Add(await PayNextAsync(next, purpose));
+                }
+            });
 
         var sorted = outcomes.OrderBy(outcome => outcome.InvoiceId, StringComparer.Ordinal).ToList();
         UnpaidInvoice[] Unpaid<T>(Func<T, string> reason) where T : PaymentOutcome =>
@@ -59,25 +75,145 @@ public sealed partial class InvoicePayer(
             Unpaid<PaymentOutcome.Pending>(pending => pending.Reason));
     }
 
-    private async Task<PaymentOutcome> PayOneAsync(string id, Purpose purpose)
+    private async Task<PaymentOutcome> PayNextAsync(Next next, Purpose purpose)
+    {
+        switch (next)
+        {
+            case Next.Decided decided:
+                return Logged(decided.Outcome);
+            case Next.NotClaimed notClaimed:
+                return Logged(await WhyNotClaimedAsync(notClaimed.InvoiceId));
+        }
+        var (claim, claimedAt) = (Next.Claimed)next;
+        var id = claim.Invoice.InvoiceId;
+        if (drain.IsDraining)
+        {
+            // Claimed in a batch but not begun: nothing was sent, so it is unpaid again (or, should that fail, recovery finds nothing paid).
+            try
+            {
+                await RecordAsync(token => store.ReleaseAsync(claim, token));
+                return new PaymentOutcome.Failed(id, PublicReason.ShuttingDown, PaymentCause.None);
+            }
+            catch (Exception e)
+            {
+                return Logged(new PaymentOutcome.Failed(id, PublicReason.ShuttingDown, new PaymentCause.StoreFailed([e])));
+            }
+        }
+        if (time.GetElapsedTime(claimedAt) > FreshClaim)
+        {
+            // It waited in the batch: the lease is renewed first, so that it outlasts the provider call; a claim lost
+            // meanwhile belongs to its new holder.
+            try
+            {
+                if (!await store.RenewAsync(claim, options.Value.ClaimLease, drain.Deadline))
+                {
+                    return new PaymentOutcome.Pending(id, PublicReason.BeingPaid);
+                }
+            }
+            catch (Exception e)
+            {
+                return Logged(new PaymentOutcome.Failed(id, drain.Deadline.IsCancellationRequested ? PublicReason.ShuttingDown : PublicReason.StoreError,
+                    new PaymentCause.StoreFailed([e])));
+            }
+        }
+        return await PayClaimedAsync(claim, purpose);
+    }
+
+    /// <summary>Claims a batch in one statement: each id comes back claimed, not claimed, or decided without a claim.</summary>
+    private async Task<IReadOnlyList<Next>> ClaimBatchAsync(IReadOnlyList<string> batch)
     {
         if (drain.IsDraining)
         {
-            return new PaymentOutcome.Failed(id, PublicReason.ShuttingDown, PaymentCause.None);
+            return [.. batch.Select(id => new Next.Decided(new PaymentOutcome.Failed(id, PublicReason.ShuttingDown, PaymentCause.None)))];
         }
-        PaymentClaim? claim;
+        IReadOnlyList<PaymentClaim> claims;
         try
         {
-            claim = await store.TryClaimAsync(id, options.Value.ClaimLease, drain.Deadline);
+            claims = await store.TryClaimManyAsync(batch, options.Value.ClaimLease, drain.Deadline);
+        }
+        catch (Exception) when (!drain.Deadline.IsCancellationRequested)
+        {
+            // The statement claimed nothing: one by one, so that only an invoice whose own claim fails is reported as failed.
+            var one = new List<Next>(batch.Count);
+            foreach (var id in batch)
+            {
+                one.Add(await ClaimOneAsync(id));
+            }
+            return one;
         }
         catch (Exception e)
         {
-            return Logged(new PaymentOutcome.Failed(id, drain.Deadline.IsCancellationRequested ? PublicReason.ShuttingDown : PublicReason.StoreError,
+            return [.. batch.Select(id => new Next.Decided(new PaymentOutcome.Failed(id, PublicReason.ShuttingDown, new PaymentCause.StoreFailed([e]))))];
+        }
+        var claimedAt = time.GetTimestamp();
+        var byId = claims.ToDictionary(claim => claim.Invoice.InvoiceId, StringComparer.Ordinal);
+        return [.. batch.Select(id => byId.TryGetValue(id, out var claim) ? new Next.Claimed(claim, claimedAt) : (Next)new Next.NotClaimed(id))];
+    }
+
+    private async Task<Next> ClaimOneAsync(string id)
+    {
+        try
+        {
+            return await store.TryClaimAsync(id, options.Value.ClaimLease, drain.Deadline) is { } claim
+                ? new Next.Claimed(claim, time.GetTimestamp())
+                : new Next.NotClaimed(id);
+        }
+        catch (Exception e)
+        {
+            return new Next.Decided(new PaymentOutcome.Failed(id, drain.Deadline.IsCancellationRequested ? PublicReason.ShuttingDown : PublicReason.StoreError,
                 new PaymentCause.StoreFailed([e])));
         }
-        return claim is null
-            ? Logged(await WhyNotClaimedAsync(id))
-            : await PayClaimedAsync(claim, purpose);
+    }
+
+    /// <summary>
+    /// The invoices of one run, claimed a batch at a time (one statement per batch instead of one per invoice) and
+    /// handed out one by one. A batch is as large as the payments in flight, so a claim waits for one payment at most.
+    /// </summary>
+    private sealed class ClaimQueue(IReadOnlyList<string> ids, int batchSize, Func<IReadOnlyList<string>, Task<IReadOnlyList<Next>>> claimBatch)
+        : IDisposable
+    {
+        private readonly SemaphoreSlim _lock = new(1, 1);
+        private readonly Queue<Next> _ready = new();
+        private int _listed;
+
+        public async Task<Next?> NextAsync()
+        {
+            await _lock.WaitAsync();
+            try
+            {
+                if (_ready.Count == 0 && _listed < ids.Count)
+                {
+                    var batch = ids.Skip(_listed).Take(batchSize).ToList();
+                    _listed += batch.Count;
+                    foreach (var next in await claimBatch(batch))
+                    {
+                        _ready.Enqueue(next);
+                    }
+                }
+                return _ready.TryDequeue(out var ready) ? ready : null;
+            }
+            finally
+            {
+                _lock.Release();
+            }
+        }
+
+        public void Dispose() => _lock.Dispose();
+    }
+
+    /// <summary>What a worker does next with one invoice of the run.</summary>
+    private abstract record Next
+    {
+        private Next() { }
+
+        /// <summary>Claimed at <paramref name="ClaimedAt"/> (a <see cref="TimeProvider"/> timestamp): to pay or settle.</summary>
+        public sealed record Claimed(PaymentClaim Claim, long ClaimedAt) : Next;
+
+        /// <summary>Not claimed: someone else holds it, or it was paid meanwhile.</summary>
+        public sealed record NotClaimed(string InvoiceId) : Next;
+
+        /// <summary>Its outcome is known without a claim (shutting down, or the batch's claim failed).</summary>
+        public sealed record Decided(PaymentOutcome Outcome) : Next;
     }
 
     /// <summary>Someone else holds the claim, or it was paid meanwhile (then it is not this call's to report).</summary>
@@ -270,7 +406,8 @@ public sealed partial class InvoicePayer(
         Settle,
     }
 
-    [LoggerMessage(LogLevel.Information, "Invoice {InvoiceId} paid: {Value} {Currency} (attempt {Attempt})")]
+    // Debug: one line per paid invoice is the hot path of a large pay call; the span and invoices.paid record each payment.
+    [LoggerMessage(LogLevel.Debug, "Invoice {InvoiceId} paid: {Value} {Currency} (attempt {Attempt})")]
     private partial void LogPaid(string invoiceId, decimal value, string currency, int attempt);
 
     [LoggerMessage(LogLevel.Error, "Store error while paying invoice {InvoiceId}; its claim stays until the lease ends and recovery settles it")]

@@ -11,7 +11,7 @@ public sealed class PaymentOptions
     /// <summary>
     /// How long a claim on an invoice lasts. After it, a process whose attempt died with it is presumed gone and
     /// another settles the invoice. It must outlast one whole provider call, retries included; the holder renews
-    /// it before each payment call, so a lookup before the payment does not eat into it.
+    /// it before a payment call that comes later than its claim (after a lookup, or after waiting in its batch).
     /// </summary>
     public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(2);
 
@@ -19,7 +19,7 @@ public sealed class PaymentOptions
     public TimeSpan RecoveryInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Payments to the provider in flight at once from one <c>POST /invoices/pay</c>.</summary>
-    public int MaxParallelPayments { get; set; } = 4;
+    public int MaxParallelPayments { get; set; } = 16;
 
     /// <summary>Seeds I1, I2 and I3 into an empty store, as the original service did.</summary>
     public bool SeedDemoInvoices { get; set; } = true;

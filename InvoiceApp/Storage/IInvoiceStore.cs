@@ -36,6 +36,24 @@ public interface IInvoiceStore
     /// </summary>
     Task<PaymentClaim?> TryClaimAsync(string invoiceId, TimeSpan lease, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="TryClaimAsync"/> for many invoices at once, in one statement: the claims it got, in no particular
+    /// order; an id it did not get (paid, held by someone else, or unknown) is left out. Of concurrent callers, in any
+    /// number of processes, one at most gets each invoice. This default claims one by one, for stores without a batch.
+    /// </summary>
+    async Task<IReadOnlyList<PaymentClaim>> TryClaimManyAsync(IReadOnlyList<string> invoiceIds, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        var claims = new List<PaymentClaim>(invoiceIds.Count);
+        foreach (var id in invoiceIds)
+        {
+            if (await TryClaimAsync(id, lease, cancellationToken) is { } claim)
+            {
+                claims.Add(claim);
+            }
+        }
+        return claims;
+    }
+
     /// <summary>Extends the claim to <paramref name="lease"/> from now; false when it was lost (taken over or settled).</summary>
     Task<bool> RenewAsync(PaymentClaim claim, TimeSpan lease, CancellationToken cancellationToken);
 

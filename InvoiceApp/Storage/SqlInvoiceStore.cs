@@ -67,6 +67,26 @@ public sealed class SqlInvoiceStore(Database database) : IInvoiceStore
         RETURNING id, value, currency, attempts
         """;
 
+    private const string Claimable = $"(state = '{Unpaid}' OR (state IN ('{Paying}', '{InDoubt}') AND lease_until < {Now}))";
+
+    private const string ClaimSet = $"state = '{Paying}', claim_token = @token, lease_until = {Now} + @lease, attempts = attempts + 1";
+
+    // Claim, for a batch of ids in one statement. SQLite has one writer at a time, so the statement alone decides.
+    private const string ClaimManySqlite = $"""
+        UPDATE invoices SET {ClaimSet}
+         WHERE id IN (SELECT value FROM json_each(@ids)) AND {Claimable}
+        RETURNING id, value, currency, attempts
+        """;
+
+    // PostgreSQL: the rows are locked in id order first, so that two batches that overlap wait for each other instead
+    // of deadlocking; a row another caller claimed meanwhile no longer matches once its lock is granted, and is left out.
+    private const string ClaimManyPostgres = $"""
+        UPDATE invoices SET {ClaimSet}
+         WHERE id IN (SELECT id FROM invoices WHERE id = ANY(@ids) AND {Claimable} ORDER BY id FOR UPDATE)
+           AND {Claimable}
+        RETURNING id, value, currency, attempts
+        """;
+
     private const string Renew = $"UPDATE invoices SET lease_until = {Now} + @lease WHERE id = @id AND state = '{Paying}' AND claim_token = @token";
 
     // Not conditional on the token: the provider holds the payment, so the invoice is paid whoever holds the claim now.
@@ -119,6 +139,41 @@ public sealed class SqlInvoiceStore(Database database) : IInvoiceStore
                 new Invoice(reader.GetString(0), reader.GetDecimal(1), reader.GetString(2).Trim(), false) { PaymentState = PaymentState.Pending },
                 token, reader.GetInt32(3)),
             cancellationToken);
+    }
+
+    public Task<IReadOnlyList<PaymentClaim>> TryClaimManyAsync(IReadOnlyList<string> invoiceIds, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        if (invoiceIds.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<PaymentClaim>>([]);
+        }
+        // One token for the batch: every later change still names the invoice, and the token tells this claim from a successor's.
+        var token = Guid.NewGuid();
+        var leaseMilliseconds = (long)lease.TotalMilliseconds;
+        PaymentClaim Read(DbDataReader reader) => new(
+            new Invoice(reader.GetString(0), reader.GetDecimal(1), reader.GetString(2).Trim(), false) { PaymentState = PaymentState.Pending },
+            token, reader.GetInt32(3));
+        return database is PostgresDatabase
+            ? database.QueryAsync(ClaimManyPostgres, [("token", token.ToString()), ("lease", leaseMilliseconds), ("ids", invoiceIds.ToArray())],
+                Read, cancellationToken)
+            : database.QueryAsync(ClaimManySqlite, [("token", token.ToString()), ("lease", leaseMilliseconds), ("ids", JsonArray(invoiceIds))],
+                Read, cancellationToken);
+    }
+
+    /// <summary>The ids as a JSON array of strings, which SQLite's <c>json_each</c> reads: SQLite has no array parameters.</summary>
+    private static string JsonArray(IReadOnlyList<string> values)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var value in values)
+            {
+                writer.WriteStringValue(value);
+            }
+            writer.WriteEndArray();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     public async Task<bool> RenewAsync(PaymentClaim claim, TimeSpan lease, CancellationToken cancellationToken) =>
