@@ -1,6 +1,7 @@
 using InvoiceApp;
 using InvoiceApp.Model;
 using InvoiceApp.Storage;
+using TestSupport;
 
 namespace Persistence.Tests;
 
