@@ -406,8 +406,8 @@ public sealed partial class InvoicePayer(
         Settle,
     }
 
-    // Debug: one line per paid invoice is the hot path of a large pay call; the span and invoices.paid record each payment.
-    [LoggerMessage(LogLevel.Debug, "Invoice {InvoiceId} paid: {Value} {Currency} (attempt {Attempt})")]
+    // One line per paid invoice, in the payment's trace: the audit trail an operator searches by invoice id.
+    [LoggerMessage(LogLevel.Information, "Invoice {InvoiceId} paid: {Value} {Currency} (attempt {Attempt})")]
     private partial void LogPaid(string invoiceId, decimal value, string currency, int attempt);
 
     [LoggerMessage(LogLevel.Error, "Store error while paying invoice {InvoiceId}; its claim stays until the lease ends and recovery settles it")]
