@@ -136,9 +136,11 @@ cleanup() {
   fi
 }
 
-# Sets found_port to a port nothing listens on, above the ones used so far in this run.
+# Sets found_port to a port nothing listens on, above the ones used so far in this run. Below Linux's ephemeral
+# range (32768 and up): a port there can be held by an outgoing connection, which a probe does not see but which
+# makes the service's bind fail.
 free_port() {
-  [ "$next_port" -ne 0 ] || next_port=$((20000 + RANDOM % 20000))
+  [ "$next_port" -ne 0 ] || next_port=$((12000 + RANDOM % 12000))
   while :; do
     found_port=$next_port
     next_port=$((next_port + 1))
