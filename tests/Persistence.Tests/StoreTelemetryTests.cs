@@ -10,21 +10,30 @@ public sealed class StoreTelemetryTests
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
+    private static async Task<SqlInvoiceStore> InitializedStoreAsync(ServiceHost host)
+    {
+        var store = new SqlInvoiceStore(host.Services.GetRequiredService<Database>());
+        await store.InitializeAsync(InvoiceAppServices.DemoInvoices, Token);
+        return store;
+    }
+
+    /// <summary>Runs <paramref name="storeCall"/> under a span of the test's own, whose ids it returns.</summary>
+    private static async Task<(string ParentSpanId, System.Diagnostics.ActivityTraceId TraceId)> UnderRequestAsync(Func<Task> storeCall)
+    {
+        using var request = ServiceHost.Test.StartActivity("request");
+        Assert.NotNull(request);
+        await storeCall();
+        return (request.SpanId.ToHexString(), request.TraceId);
+    }
+
     [Fact]
     public async Task A_sqlite_store_call_is_a_client_span_under_the_current_one_with_the_database_conventions()
     {
         await using var db = TestDatabase.Create(TestDatabase.Sqlite, "spans");
         await using var host = await ServiceHost.StartAsync(db.ConnectionString, Token);
-        var store = new SqlInvoiceStore(host.Services.GetRequiredService<Database>());
-        await store.InitializeAsync(InvoiceAppServices.DemoInvoices, Token);
+        var store = await InitializedStoreAsync(host);
 
-        string parentSpanId;
-        using (var request = ServiceHost.Test.StartActivity("request"))
-        {
-            Assert.NotNull(request);
-            parentSpanId = request.SpanId.ToHexString();
-            Assert.NotNull(await store.FindAsync("I1", Token));
-        }
+        var (parentSpanId, _) = await UnderRequestAsync(async () => Assert.NotNull(await store.FindAsync("I1", Token)));
 
         var span = Assert.Single(host.Spans(), span => span.ParentSpanId.ToHexString() == parentSpanId && span.Source.Name == DatabaseTelemetry.SourceName);
         Assert.Equal(System.Diagnostics.ActivityKind.Client, span.Kind);
@@ -59,18 +68,9 @@ public sealed class StoreTelemetryTests
     {
         await using var db = TestDatabase.Create(TestDatabase.Postgres, "spans");
         await using var host = await ServiceHost.StartAsync(db.ConnectionString, Token);
-        var store = new SqlInvoiceStore(host.Services.GetRequiredService<Database>());
-        await store.InitializeAsync(InvoiceAppServices.DemoInvoices, Token);
+        var store = await InitializedStoreAsync(host);
 
-        string parentSpanId;
-        System.Diagnostics.ActivityTraceId traceId;
-        using (var request = ServiceHost.Test.StartActivity("request"))
-        {
-            Assert.NotNull(request);
-            parentSpanId = request.SpanId.ToHexString();
-            traceId = request.TraceId;
-            Assert.NotNull(await store.TryClaimAsync("I1", TimeSpan.FromMinutes(1), Token));
-        }
+        var (parentSpanId, traceId) = await UnderRequestAsync(async () => Assert.NotNull(await store.TryClaimAsync("I1", TimeSpan.FromMinutes(1), Token)));
 
         // Npgsql traces the command (and, when the pool opens one, the physical connection): all of it, none of ours.
         var children = host.Spans().Where(span => span.ParentSpanId.ToHexString() == parentSpanId).ToList();
