@@ -10,6 +10,25 @@ public sealed class ScriptTests
     private static Task<ProcessRun> RunAsync(string file, IEnumerable<string> arguments, IDictionary<string, string>? environment = null) =>
         Processes.RunAsync(file, arguments, environment, cancellationToken: TestContext.Current.CancellationToken);
 
+    /// <summary>Runs a script of the repository with a PATH of bash and dirname only: every other tool is missing.</summary>
+    private static async Task<ProcessRun> RunWithBashAndDirnameOnlyAsync(IEnumerable<string> arguments)
+    {
+        var bin = Directory.CreateTempSubdirectory("bash-only-path-");
+        try
+        {
+            foreach (var tool in new[] { "bash", "dirname" })
+            {
+                var found = Requirement.FindOnPath(tool) ?? throw new InvalidOperationException($"{tool} not on PATH");
+                File.CreateSymbolicLink(Path.Combine(bin.FullName, tool), found);
+            }
+            return await RunAsync(Path.Combine(bin.FullName, "bash"), arguments, new Dictionary<string, string> { ["PATH"] = bin.FullName });
+        }
+        finally
+        {
+            bin.Delete(recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("deploy.sh")]
     [InlineData("test.sh")]
@@ -61,48 +80,20 @@ public sealed class ScriptTests
     public async Task Deploy_names_a_missing_prerequisite_and_fails()
     {
         // A PATH with only what the script needs before it checks kubectl: bash and dirname.
-        var bin = Directory.CreateTempSubdirectory("deploy-path-");
-        try
-        {
-            foreach (var tool in new[] { "bash", "dirname" })
-            {
-                var found = Requirement.FindOnPath(tool) ?? throw new InvalidOperationException($"{tool} not on PATH");
-                File.CreateSymbolicLink(Path.Combine(bin.FullName, tool), found);
-            }
+        var run = await RunWithBashAndDirnameOnlyAsync(["deploy.sh", "--dry-run"]);
 
-            var run = await RunAsync(Path.Combine(bin.FullName, "bash"), ["deploy.sh", "--dry-run"], new Dictionary<string, string> { ["PATH"] = bin.FullName });
-
-            Assert.NotEqual(0, run.ExitCode);
-            Assert.Contains("'kubectl' is required", run.Error, StringComparison.Ordinal);
-        }
-        finally
-        {
-            bin.Delete(recursive: true);
-        }
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("'kubectl' is required", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Bench_asks_for_wrk_when_it_is_missing_and_fails()
     {
         // A PATH with bash and dirname only: the benchmark must stop at its check, before it builds anything.
-        var bin = Directory.CreateTempSubdirectory("bench-path-");
-        try
-        {
-            foreach (var tool in new[] { "bash", "dirname" })
-            {
-                var found = Requirement.FindOnPath(tool) ?? throw new InvalidOperationException($"{tool} not on PATH");
-                File.CreateSymbolicLink(Path.Combine(bin.FullName, tool), found);
-            }
+        var run = await RunWithBashAndDirnameOnlyAsync(["bench/run.sh"]);
 
-            var run = await RunAsync(Path.Combine(bin.FullName, "bash"), ["bench/run.sh"], new Dictionary<string, string> { ["PATH"] = bin.FullName });
-
-            Assert.NotEqual(0, run.ExitCode);
-            Assert.Contains("'wrk' is required: apt-get install wrk", run.Error, StringComparison.Ordinal);
-        }
-        finally
-        {
-            bin.Delete(recursive: true);
-        }
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("'wrk' is required: apt-get install wrk", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]
