@@ -28,14 +28,13 @@ public abstract class Database : IAsyncDisposable
     /// <summary>Runs <paramref name="sql"/> (constant text; values only as <paramref name="parameters"/>) and returns the rows it changed.</summary>
     public async Task<int> ExecuteAsync([ConstantExpected] string sql, SqlParameters parameters, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, sql, parameters);
+        await using var lease = await LeaseAsync(sql, parameters, cancellationToken);
         using var span = StartSpan(sql);
         try
         {
-            return await command.ExecuteNonQueryAsync(cancellationToken);
+            return await lease.Command.ExecuteNonQueryAsync(cancellationToken);
         }
-        catch (Exception e) when (DatabaseTelemetry.Failed(span, e))
+        catch (Exception e) when (Failed(span, lease, e))
         {
             throw;
         }
@@ -45,12 +44,11 @@ public abstract class Database : IAsyncDisposable
     public async Task<IReadOnlyList<T>> QueryAsync<T>([ConstantExpected] string sql, SqlParameters parameters, Func<DbDataReader, T> read,
         CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, sql, parameters);
+        await using var lease = await LeaseAsync(sql, parameters, cancellationToken);
         using var span = StartSpan(sql);
         try
         {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await using var reader = await lease.Command.ExecuteReaderAsync(cancellationToken);
             var rows = new List<T>();
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -58,7 +56,7 @@ public abstract class Database : IAsyncDisposable
             }
             return rows;
         }
-        catch (Exception e) when (DatabaseTelemetry.Failed(span, e))
+        catch (Exception e) when (Failed(span, lease, e))
         {
             throw;
         }
@@ -68,15 +66,14 @@ public abstract class Database : IAsyncDisposable
     public async Task<T?> QueryFirstOrDefaultAsync<T>([ConstantExpected] string sql, SqlParameters parameters, Func<DbDataReader, T> read,
         CancellationToken cancellationToken) where T : class
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, sql, parameters);
+        await using var lease = await LeaseAsync(sql, parameters, cancellationToken);
         using var span = StartSpan(sql);
         try
         {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await using var reader = await lease.Command.ExecuteReaderAsync(cancellationToken);
             return await reader.ReadAsync(cancellationToken) ? read(reader) : null;
         }
-        catch (Exception e) when (DatabaseTelemetry.Failed(span, e))
+        catch (Exception e) when (Failed(span, lease, e))
         {
             throw;
         }
@@ -119,6 +116,41 @@ public abstract class Database : IAsyncDisposable
     /// <summary>This engine's statements of <paramref name="schema"/>.</summary>
     protected abstract IReadOnlyList<string> StatementsOf(Schema schema);
 
+    /// <summary>
+    /// A command for <paramref name="sql"/> with <paramref name="parameters"/> bound, on a connection of its own until
+    /// the lease is disposed. By default a connection from the driver's pool and a new command; SQLite keeps its
+    /// statements prepared instead (<see cref="SqliteStatements"/>).
+    /// </summary>
+    private protected virtual async ValueTask<CommandLease> LeaseAsync(string sql, SqlParameters parameters, CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken);
+        return new PooledCommand(connection, Command(connection, null, sql, parameters));
+    }
+
+    /// <summary>Records the failure on the span and keeps the lease's connection from being used again; false, to let the exception go on.</summary>
+    private static bool Failed(Activity? span, CommandLease lease, Exception exception)
+    {
+        lease.Discard();
+        return DatabaseTelemetry.Failed(span, exception);
+    }
+
+    /// <summary>A connection the driver pools, and a command on it that lives for one statement.</summary>
+    private sealed class PooledCommand(DbConnection connection, DbCommand command) : CommandLease
+    {
+        public override DbCommand Command => command;
+
+        /// <summary>Nothing to do: closing gives the connection back to the driver, which resets or drops it.</summary>
+        public override void Discard()
+        {
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            await command.DisposeAsync();
+            await connection.DisposeAsync();
+        }
+    }
+
     /// <summary>A span for one statement, or null where the driver traces its own commands (Npgsql does).</summary>
     protected virtual Activity? StartSpan(string sql) => null;
 
@@ -152,7 +184,7 @@ public abstract class Database : IAsyncDisposable
     /// <param name="clock">The host's clock, which times a SQLite file's leases; PostgreSQL uses its server's.</param>
     public static Database FromConnectionString(string connectionString, string baseDirectory, DatabaseOptions? options = null, TimeProvider? clock = null) =>
         IsPostgres(connectionString)
-            ? new PostgresDatabase(PostgresDatabase.WithPoolSize(connectionString, options?.MaxPoolSize))
+            ? new PostgresDatabase(PostgresDatabase.Tuned(connectionString, options?.MaxPoolSize))
             : new SqliteDatabase(connectionString, baseDirectory, clock);
 
     /// <summary>True for a PostgreSQL connection string, false for a SQLite one; throws for anything else.</summary>
@@ -182,10 +214,14 @@ public sealed class SqliteDatabase : Database
     /// <summary>Seconds a readiness probe waits for a lock: a file locked out for longer is not ready.</summary>
     private const int ProbeLockWaitSeconds = 2;
 
+    /// <summary>The most connections the statements keep open to the file at once.</summary>
+    public const int MaxConnections = SqliteStatements.MaxConnections;
+
     private readonly string _connectionString;
     private readonly string _probeConnectionString;
     private readonly TimeProvider _clock;
     private readonly string _namespace;
+    private readonly SqliteStatements _statements;
 
     public SqliteDatabase(string connectionString, string baseDirectory, TimeProvider? clock = null)
     {
@@ -193,7 +229,9 @@ public sealed class SqliteDatabase : Database
         {
             // Writers wait for each other instead of failing with SQLITE_BUSY.
             DefaultTimeout = 30,
-            Pooling = true,
+            // The statements keep their own open connections (SqliteStatements); anything else (the migration, a
+            // test holding a connection) opens one for itself and closes it for real.
+            Pooling = false,
         };
         builder.DataSource = Path.GetFullPath(builder.DataSource, baseDirectory);
         var directory = Path.GetDirectoryName(builder.DataSource);
@@ -212,10 +250,21 @@ public sealed class SqliteDatabase : Database
         }.ToString();
         _clock = clock ?? TimeProvider.System;
         _namespace = Path.GetFileNameWithoutExtension(builder.DataSource);
+        _statements = new SqliteStatements(_connectionString, connection => LeaseClock.On(connection.Handle!).Clock = _clock);
     }
 
     /// <summary>The file's full path.</summary>
     public string FilePath => new SqliteConnectionStringBuilder(_connectionString).DataSource;
+
+    /// <summary>Statements run on connections kept open with their statements compiled (<see cref="SqliteStatements"/>).</summary>
+    private protected override ValueTask<CommandLease> LeaseAsync(string sql, SqlParameters parameters, CancellationToken cancellationToken) =>
+        _statements.LeaseAsync(sql, parameters, cancellationToken);
+
+    public override async ValueTask DisposeAsync()
+    {
+        await _statements.DisposeAsync();
+        await base.DisposeAsync();
+    }
 
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
@@ -228,7 +277,7 @@ public sealed class SqliteDatabase : Database
         }
         catch
         {
-            // Back to the pool now rather than whenever the collector finds it.
+            // Closed now rather than whenever the collector finds it.
             await connection.DisposeAsync();
             throw;
         }
@@ -345,6 +394,9 @@ public sealed class PostgresDatabase : Database
     private const string DuplicateDatabase = "42P04";
     private const string UniqueViolation = "23505";
 
+    /// <summary>Statements each connection keeps prepared: the stores have about twenty.</summary>
+    public const int MaxAutoPrepare = 32;
+
     private readonly string _connectionString;
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
@@ -362,13 +414,34 @@ public sealed class PostgresDatabase : Database
     public string ConnectionString => new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString) { Password = null }.ConnectionString;
 
     /// <summary>
-    /// Applies <c>Database:MaxPoolSize</c> over the connection string's own value: every replica's pool must fit,
-    /// together, under the server's <c>max_connections</c>.
+    /// Applies <c>Database:MaxPoolSize</c> over the connection string's own value (every replica's pool must fit,
+    /// together, under the server's <c>max_connections</c>), and two settings for a service that runs the same few
+    /// statements all day, unless the connection string sets them itself:
+    /// <list type="bullet">
+    /// <item><c>Max Auto Prepare</c>: a statement run often is prepared on the server once per connection, so the server
+    /// no longer parses and plans it on every call (parsing is most of what a one-row lookup costs).</item>
+    /// <item><c>No Reset On Close</c>: a connection back in the pool is not reset before its next use; the services
+    /// change no session state (no <c>SET</c>, only transaction-scoped locks), so there is nothing to reset.</item>
+    /// </list>
     /// </summary>
-    public static string WithPoolSize(string connectionString, int? maxPoolSize) =>
-        maxPoolSize is { } size and >= 1
-            ? new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = size }.ConnectionString
-            : connectionString;
+    public static string Tuned(string connectionString, int? maxPoolSize)
+    {
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (maxPoolSize is { } size and >= 1)
+        {
+            builder.MaxPoolSize = size;
+        }
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
+        {
+            builder.MaxAutoPrepare = MaxAutoPrepare;
+        }
+        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
+        {
+            builder.NoResetOnClose = true;
+        }
+        return builder.ConnectionString;
+    }
 
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);

@@ -52,7 +52,7 @@ public static class PersistenceExtensions
     private static void AddPostgres(IHostApplicationBuilder builder, string connectionName, string connectionString, string readinessQuery)
     {
         var maxPoolSize = builder.Configuration.GetSection(DatabaseOptions.Section).GetValue<int?>(nameof(DatabaseOptions.MaxPoolSize));
-        var pooled = PostgresDatabase.WithPoolSize(connectionString, maxPoolSize);
+        var pooled = PostgresDatabase.Tuned(connectionString, maxPoolSize);
         builder.AddNpgsqlDataSource(connectionName, settings => settings.ConnectionString = pooled);
         builder.Services.AddSingleton<Database>(services => new PostgresDatabase(pooled, services.GetRequiredService<NpgsqlDataSource>()));
 

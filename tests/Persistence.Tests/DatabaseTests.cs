@@ -110,6 +110,36 @@ public sealed class DatabaseTests
     }
 
     [Fact]
+    public void Postgresql_connections_keep_statements_prepared_and_skip_the_reset_unless_the_connection_string_says_otherwise()
+    {
+        var tuned = new NpgsqlConnectionStringBuilder(PostgresDatabase.Tuned("Host=db.invalid;Database=invoicesdb", maxPoolSize: null));
+        Assert.Equal((PostgresDatabase.MaxAutoPrepare, true), (tuned.MaxAutoPrepare, tuned.NoResetOnClose));
+
+        var own = new NpgsqlConnectionStringBuilder(PostgresDatabase.Tuned("Host=db.invalid;Max Auto Prepare=0;No Reset On Close=false", maxPoolSize: 5));
+        Assert.Equal((0, false, 5), (own.MaxAutoPrepare, own.NoResetOnClose, own.MaxPoolSize));
+    }
+
+    /// <summary>Prepared on the server: after a few runs a statement shows up in the connection's pg_prepared_statements.</summary>
+    [Fact]
+    public async Task A_statement_run_often_is_prepared_on_the_postgresql_server()
+    {
+        await using var db = TestDatabase.Create(TestDatabase.Postgres, "prepare");
+        await using var database = Database.FromConnectionString(
+            new NpgsqlConnectionStringBuilder(db.ConnectionString) { MaxPoolSize = 1 }.ConnectionString, ".");
+        var store = new SqlInvoiceStore(database);
+        await store.InitializeAsync(InvoiceAppServices.DemoInvoices, Token);
+
+        for (var run = 0; run < 10; run++)
+        {
+            Assert.Equal(3, (await store.ListAsync(InvoiceSelection.All, Token)).Count);
+        }
+
+        // One connection in the pool: this query runs on the one that ran the list.
+        var prepared = await database.QueryAsync("SELECT statement FROM pg_prepared_statements", [], reader => reader.GetString(0), Token);
+        Assert.Contains(prepared, statement => statement.Contains("FROM invoices", StringComparison.Ordinal) && statement.Contains("ORDER BY id", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Database_MaxPoolSize_caps_the_connections_one_process_opens_to_postgresql()
     {
         await using var db = TestDatabase.Create(TestDatabase.Postgres, "pool");
