@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -39,40 +40,48 @@ public static class JsonBodyReader
             return new JsonBody<T>.TooLarge(limitBytes);
         }
 
-        // A chunked body has no length up front: read at most one byte past the limit to know.
-        var buffer = new byte[limitBytes + 1];
-        var length = 0;
+        // A chunked body has no length up front: read at most one byte past the limit to know. The buffer is
+        // borrowed: a fresh one per request made most of this service's garbage, and so its collections.
+        var buffer = ArrayPool<byte>.Shared.Rent(limitBytes + 1);
         try
         {
-            int read;
-            while (length < buffer.Length &&
-                   (read = await request.Body.ReadAsync(buffer.AsMemory(length, buffer.Length - length), cancellationToken)) > 0)
+            var length = 0;
+            try
             {
-                length += read;
+                int read;
+                while (length <= limitBytes &&
+                       (read = await request.Body.ReadAsync(buffer.AsMemory(length, limitBytes + 1 - length), cancellationToken)) > 0)
+                {
+                    length += read;
+                }
+            }
+            catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                return new JsonBody<T>.TooLarge(limitBytes);
+            }
+            catch (BadHttpRequestException)
+            {
+                return new JsonBody<T>.Malformed();
+            }
+            if (length > limitBytes)
+            {
+                return new JsonBody<T>.TooLarge(limitBytes);
+            }
+
+            try
+            {
+                var value = parse(buffer.AsSpan(0, length));
+                return value is null ? new JsonBody<T>.Malformed() : new JsonBody<T>.Read(value);
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
+            {
+                // ArgumentException covers bytes that are not UTF-8.
+                return new JsonBody<T>.Malformed();
             }
         }
-        catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        finally
         {
-            return new JsonBody<T>.TooLarge(limitBytes);
-        }
-        catch (BadHttpRequestException)
-        {
-            return new JsonBody<T>.Malformed();
-        }
-        if (length > limitBytes)
-        {
-            return new JsonBody<T>.TooLarge(limitBytes);
-        }
-
-        try
-        {
-            var value = parse(buffer.AsSpan(0, length));
-            return value is null ? new JsonBody<T>.Malformed() : new JsonBody<T>.Read(value);
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
-        {
-            // ArgumentException covers bytes that are not UTF-8.
-            return new JsonBody<T>.Malformed();
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }
