@@ -16,6 +16,9 @@ public interface IServiceFactory : IDisposable
 
     /// <summary>The running service's own services (its endpoints, options, stores).</summary>
     IServiceProvider Services { get; }
+
+    /// <summary>A client of a variant of the service with more settings (and services replaced); disposed with the factory.</summary>
+    HttpClient CreateClientWith((string Key, string Value)[] settings, Action<IServiceCollection>? configureServices = null);
 }
 
 /// <summary>
@@ -32,6 +35,9 @@ public abstract class ServiceFactory<TProgram>(string connectionName, string fil
 
     public HttpClient CreateClientIn(string environment) =>
         WithWebHostBuilder(builder => builder.UseEnvironment(environment)).CreateClient();
+
+    public HttpClient CreateClientWith((string Key, string Value)[] settings, Action<IServiceCollection>? configureServices = null) =>
+        With(settings, configureServices).CreateClient();
 
     /// <summary>A variant of this service with more settings (and services replaced), on the same files; disposed with it.</summary>
     public WebApplicationFactory<TProgram> With((string Key, string Value)[] settings, Action<IServiceCollection>? configureServices = null) =>
