@@ -29,6 +29,8 @@ Options:
   --invoices N           unpaid invoices seeded and paid end to end (default 10000)
   --starts N             starts per service and build for the start-up median (default 10)
   --builds LIST          aot,jit (default), aot or jit
+  --load LIST            the builds put under wrk load and paying: aot (default; the JIT build when AOT could not
+                         be built), aot,jit or jit. Start-up and size are measured for every build.
   --stores LIST          sqlite,postgres (default: sqlite, and postgres when one is there), sqlite or postgres
   --postgres CONNECTION  PostgreSQL connection string (Npgsql keys; default TEST_POSTGRES, else
                          Host=127.0.0.1;Port=5432;Username=postgres when a server answers there). Its user must
@@ -56,6 +58,7 @@ connections=32
 invoices=10000
 starts=10
 builds="aot,jit"
+load="aot"
 stores=""
 postgres="${TEST_POSTGRES:-}"
 sampling="0.1"
@@ -93,6 +96,7 @@ parse_args() {
       --invoices) invoices="${2:?--invoices needs a number}"; shift ;;
       --starts) starts="${2:?--starts needs a number}"; shift ;;
       --builds) builds="${2:?--builds needs aot,jit}"; shift ;;
+      --load) load="${2:?--load needs aot,jit}"; shift ;;
       --stores) stores="${2:?--stores needs sqlite,postgres}"; shift ;;
       --postgres) postgres="${2:?--postgres needs a connection string}"; shift ;;
       --sampling) sampling="${2:?--sampling needs a ratio}"; shift ;;
@@ -112,6 +116,7 @@ parse_args() {
   fi
   [[ "$sampling" =~ ^(0(\.[0-9]+)?|1(\.0+)?)$ ]] || fail "--sampling must be a ratio from 0 to 1: $sampling"
   [[ ",aot,jit,aot,jit," == *",$builds,"* ]] || fail "--builds must be aot,jit, aot or jit: $builds"
+  [[ ",aot,jit,aot,jit," == *",$load,"* ]] || fail "--load must be aot,jit, aot or jit: $load"
 }
 
 check_prerequisites() {
@@ -513,6 +518,19 @@ measure_startups() {
   done
 }
 
+# The builds that were built and are to be loaded; the JIT build stands in when the AOT one asked for is missing.
+loaded_builds() {
+  local build chosen=()
+  for build in ${builds//,/ }; do
+    [ "${built[$build]:-false}" = true ] || continue
+    [[ ",$load," == *",$build,"* ]] && chosen+=("$build")
+  done
+  if [ "${#chosen[@]}" -eq 0 ] && [ "${built[jit]:-false}" = true ]; then
+    chosen=(jit)
+  fi
+  echo "${chosen[*]}"
+}
+
 cell_rate() {
   local value="${result[$1]:-}"
   [ -n "$value" ] || { echo "-"; return; }
@@ -527,11 +545,9 @@ cell_rate() {
 print_store_table() {
   local store="$1" title="SQLite (a file per service in a temporary folder)"
   [ "$store" = sqlite ] || title="PostgreSQL ($(sed -E 's/(^|;)[[:space:]]*(Password|Database)[[:space:]]*=[^;]*//Ig' <<<"$postgres"), a database per service and run)"
-  local -a columns=()
+  local -a columns
+  read -r -a columns <<<"$(loaded_builds)"
   local build
-  for build in ${builds//,/ }; do
-    [ "${built[$build]}" != true ] || columns+=("$build")
-  done
   echo
   echo "### $title"
   echo
@@ -633,8 +649,7 @@ main() {
   describe_settings
   local store build
   for store in ${stores//,/ }; do
-    for build in ${builds//,/ }; do
-      [ "${built[$build]}" = true ] || continue
+    for build in $(loaded_builds); do
       if ! run_combination "$store" "$build"; then
         echo "$store, $build: the run failed (logs in $work_dir/logs; --keep keeps them)" >&2
       fi

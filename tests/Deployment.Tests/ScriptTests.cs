@@ -53,6 +53,7 @@ public sealed class ScriptTests
     [InlineData("test.sh", "--api-key")]
     [InlineData("deploy/database/apply-roles.sh", "--every")]
     [InlineData("bench/run.sh", "--duration")]
+    [InlineData("bench/run.sh", "--load")]
     public async Task Script_explains_itself_with_help(string script, string documentedOption)
     {
         var run = await RunAsync("bash", [script, "--help"]);
@@ -74,6 +75,17 @@ public sealed class ScriptTests
 
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains(option, run.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--load", "fast")]
+    [InlineData("--builds", "aot,native")]
+    public async Task Bench_refuses_a_build_it_does_not_know_before_building_anything(string option, string value)
+    {
+        var run = await RunAsync("bash", ["bench/run.sh", option, value]);
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains($"{option} must be aot,jit, aot or jit: {value}", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]
