@@ -45,6 +45,8 @@ public sealed partial class NativeAotPublishTests
         var executable = Path.Combine(output, project);
         Assert.True(File.Exists(executable), $"no single executable {project} in the publish folder: {string.Join(", ", Directory.GetFiles(output).Select(Path.GetFileName))}");
         Assert.False(File.Exists(Path.Combine(output, $"{project}.dll")), $"{project}.dll was published: the build is not native AOT");
+        // What the image carries: symbols stay in the build folder, the referenced projects' too.
+        Assert.Empty(Directory.GetFiles(output, "*.pdb").Select(Path.GetFileName));
 
         var data = Directory.CreateDirectory(Path.Combine(work.Path, "data")).FullName;
         await using var service = await NativeService.StartAsync(executable, ContainerSettings(project, data), StartTimeout, Cancel);
