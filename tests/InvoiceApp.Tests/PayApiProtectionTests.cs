@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
@@ -205,28 +204,7 @@ public sealed class PayApiProtectionTests : ServiceTests<InvoiceAppFactory>
 
         using var client = app.CreateClient();
 
-        Assert.Equal(warned, logs.Messages.Any(entry =>
+        Assert.Equal(warned, logs.Entries.Any(entry =>
             entry.Level == LogLevel.Warning && entry.Message.StartsWith("PayApi:ApiKey is not set", StringComparison.Ordinal)));
-    }
-
-    private sealed class CapturingLoggerProvider : ILoggerProvider
-    {
-        public ConcurrentQueue<(LogLevel Level, string Message)> Messages { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(Messages);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(ConcurrentQueue<(LogLevel Level, string Message)> messages) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                messages.Enqueue((logLevel, formatter(state, exception)));
-        }
     }
 }

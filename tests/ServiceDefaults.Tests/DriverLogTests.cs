@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TestSupport;
@@ -31,26 +30,5 @@ public sealed class DriverLogTests
         Assert.Contains(logs.Entries, entry => entry.Category.StartsWith("Microsoft.Hosting", StringComparison.Ordinal));
         var driverLines = logs.Entries.Where(entry => entry.Category.StartsWith("Npgsql", StringComparison.Ordinal) && entry.Level < LogLevel.Warning).ToList();
         Assert.True(driverLines.Count == 0, $"{driverLines.Count} Npgsql lines below Warning, the first: {driverLines.FirstOrDefault()}");
-    }
-
-    private sealed class CapturingLoggerProvider : ILoggerProvider
-    {
-        public ConcurrentQueue<(string Category, LogLevel Level, string Message)> Entries { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, Entries);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(string category, ConcurrentQueue<(string Category, LogLevel Level, string Message)> entries) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                entries.Enqueue((category, logLevel, formatter(state, exception)));
-        }
     }
 }
