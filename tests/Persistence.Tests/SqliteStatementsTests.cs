@@ -17,11 +17,8 @@ public sealed class SqliteStatementsTests
     [Fact]
     public async Task Four_times_more_callers_than_connections_all_get_right_answers_on_a_bounded_number_of_connections()
     {
-        await using var db = TestDatabase.Create(TestDatabase.Sqlite, "statements");
-        await using var database = db.Open();
-        var store = new SqlInvoiceStore(database);
-        await store.InitializeAsync(InvoiceAppServices.DemoInvoices, Token);
-        var file = ((SqliteDatabase)database).FilePath;
+        await using var demo = await DemoStore.OpenAsync();
+        var (database, store, file) = (demo.Database, demo.Store, demo.File);
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 4 * SqliteDatabase.MaxConnections).Select(caller => Task.Run(async () =>
         {
@@ -40,11 +37,8 @@ public sealed class SqliteStatementsTests
     [Fact]
     public async Task A_failed_statement_closes_its_connection_and_the_next_statements_run()
     {
-        await using var db = TestDatabase.Create(TestDatabase.Sqlite, "statements");
-        await using var database = db.Open();
-        var store = new SqlInvoiceStore(database);
-        await store.InitializeAsync(InvoiceAppServices.DemoInvoices, Token);
-        var file = ((SqliteDatabase)database).FilePath;
+        await using var demo = await DemoStore.OpenAsync();
+        var (database, store, file) = (demo.Database, demo.Store, demo.File);
 
         for (var attempt = 0; attempt < 3 * SqliteDatabase.MaxConnections; attempt++)
         {
@@ -78,6 +72,40 @@ public sealed class SqliteStatementsTests
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 
         Assert.Equal(0, OpenHandlesOn(file));
+    }
+
+    /// <summary>A SQLite file with the three demo invoices, its database and its store; disposing removes it.</summary>
+    private sealed class DemoStore : IAsyncDisposable
+    {
+        private readonly TestDatabase _db;
+
+        private DemoStore(TestDatabase db, Database database)
+        {
+            _db = db;
+            Database = database;
+            Store = new SqlInvoiceStore(database);
+            File = ((SqliteDatabase)database).FilePath;
+        }
+
+        public Database Database { get; }
+
+        public SqlInvoiceStore Store { get; }
+
+        public string File { get; }
+
+        public static async Task<DemoStore> OpenAsync()
+        {
+            var db = TestDatabase.Create(TestDatabase.Sqlite, "statements");
+            var demo = new DemoStore(db, db.Open());
+            await demo.Store.InitializeAsync(InvoiceAppServices.DemoInvoices, Token);
+            return demo;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Database.DisposeAsync();
+            await _db.DisposeAsync();
+        }
     }
 
     /// <summary>How many of this process's file descriptors are open on <paramref name="file"/> itself (not its -wal or -shm).</summary>
