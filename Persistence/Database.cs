@@ -250,7 +250,7 @@ public sealed class SqliteDatabase : Database
         }.ToString();
         _clock = clock ?? TimeProvider.System;
         _namespace = Path.GetFileNameWithoutExtension(builder.DataSource);
-        _statements = new SqliteStatements(_connectionString, connection => LeaseClock.On(connection.Handle!).Clock = _clock);
+        _statements = new SqliteStatements(async cancellationToken => (SqliteConnection)await OpenAsync(cancellationToken));
     }
 
     /// <summary>The file's full path.</summary>

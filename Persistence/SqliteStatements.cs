@@ -32,19 +32,13 @@ internal sealed class SqliteStatements : IAsyncDisposable
     /// </summary>
     public const int MaxConnections = 32;
 
-    private readonly string _connectionString;
-    private readonly Action<SqliteConnection> _onOpen;
+    private readonly Func<CancellationToken, Task<SqliteConnection>> _open;
     private readonly ConcurrentStack<Session> _idle = new();
     private readonly SemaphoreSlim _slots = new(MaxConnections, MaxConnections);
     private volatile bool _disposed;
 
-    /// <param name="connectionString">The file's connection string; the driver's pooling is turned off, as these connections are the pool.</param>
-    /// <param name="onOpen">Set-up of each connection once opened (functions, settings).</param>
-    public SqliteStatements(string connectionString, Action<SqliteConnection> onOpen)
-    {
-        _connectionString = new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString();
-        _onOpen = onOpen;
-    }
+    /// <param name="open">Opens a new connection to the file, set up (its functions and settings) and not pooled by the driver: these connections are the pool.</param>
+    public SqliteStatements(Func<CancellationToken, Task<SqliteConnection>> open) => _open = open;
 
     public async ValueTask<CommandLease> LeaseAsync(string sql, SqlParameters parameters, CancellationToken cancellationToken)
     {
@@ -68,21 +62,7 @@ internal sealed class SqliteStatements : IAsyncDisposable
         }
     }
 
-    private async Task<Session> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-            _onOpen(connection);
-            return new Session(this, connection);
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
+    private async Task<Session> OpenAsync(CancellationToken cancellationToken) => new(this, await _open(cancellationToken));
 
     private async ValueTask ReturnAsync(Session session, bool reusable)
     {
