@@ -75,6 +75,8 @@ public static class PublicReason
     public const string ProviderUnavailable = "payment provider unavailable";
     public const string ProviderRefused = "payment provider refused the payment";
     public const string OutcomeUnknown = "payment provider did not answer; the payment may have been made and is settled by recovery";
+    public const string ProviderFailedUnconfirmed =
+        "payment provider failed and could not be asked whether it recorded the payment; recovery settles it";
     public const string StoreError = "store error";
     public const string AwaitingSettlement = "an earlier payment's outcome is unknown; recovery settles it";
     public const string BeingPaid = "another pay call is paying this invoice";

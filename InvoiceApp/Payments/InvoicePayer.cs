@@ -88,15 +88,24 @@ public sealed partial class InvoicePayer(
         var id = claim.Invoice.InvoiceId;
         if (drain.IsDraining)
         {
-            // Claimed in a batch but not begun: nothing was sent, so it is unpaid again (or, should that fail, recovery finds nothing paid).
+            // Claimed in a batch but not begun. A first attempt sent nothing: unpaid again. An earlier attempt may have
+            // paid it, and only the provider can say: it stays in doubt for recovery, never unpaid unasked.
+            var mayHaveMoved = claim.Attempt > 1;
             try
             {
-                await RecordAsync(token => store.ReleaseAsync(claim, token));
-                return new PaymentOutcome.Failed(id, PublicReason.ShuttingDown, PaymentCause.None);
+                return mayHaveMoved
+                    ? await RecordAsync(token => store.MarkInDoubtAsync(claim, token),
+                        new PaymentOutcome.InDoubt(id, PublicReason.AwaitingSettlement, PaymentCause.None))
+                    : await RecordAsync(token => store.ReleaseAsync(claim, token),
+                        new PaymentOutcome.Failed(id, PublicReason.ShuttingDown, PaymentCause.None));
             }
             catch (Exception e)
             {
-                return Logged(new PaymentOutcome.Failed(id, PublicReason.ShuttingDown, new PaymentCause.StoreFailed([e])));
+                // The claim stays; once its lease ends recovery settles it by asking the provider.
+                var cause = new PaymentCause.StoreFailed([e]);
+                return Logged(mayHaveMoved
+                    ? new PaymentOutcome.InDoubt(id, PublicReason.AwaitingSettlement, cause)
+                    : new PaymentOutcome.Failed(id, PublicReason.ShuttingDown, cause));
             }
         }
         if (time.GetElapsedTime(claimedAt) > FreshClaim)
@@ -296,6 +305,8 @@ public sealed partial class InvoicePayer(
                     new PaymentOutcome.Failed(id, PublicReason.ProviderUnavailable, new PaymentCause.ProviderAnswered(unavailable.Detail))),
                 // Unavailable now after an earlier attempt whose fate the lookup could not tell.
                 ProviderAnswer.Unavailable unavailable => await InDoubtAsync(unavailable.Detail),
+                // An error answer (a 5xx) says nothing about the money: the provider may have recorded it first.
+                ProviderAnswer.Unconfirmed unconfirmed => await ConfirmAsync(claim, unconfirmed.Detail),
                 ProviderAnswer.Unknown unknown => await InDoubtAsync(unknown.Detail),
                 var answer => throw new UnreachableException($"unknown provider answer {answer}"),
             };
@@ -312,6 +323,26 @@ public sealed partial class InvoicePayer(
                 ? new PaymentOutcome.InDoubt(id, PublicReason.StoreError, cause)
                 : new PaymentOutcome.Failed(id, PublicReason.StoreError, cause);
         }
+    }
+
+    /// <summary>
+    /// After an error answer: paid when the provider holds the payment, unpaid again when it holds none, in doubt when
+    /// it cannot be asked.
+    /// </summary>
+    private async Task<PaymentOutcome> ConfirmAsync(PaymentClaim claim, string detail)
+    {
+        var id = claim.Invoice.InvoiceId;
+        return await LookUpAsync(id) switch
+        {
+            ProviderLookup.Holds { Payment: var recorded }
+                when recorded.Value == claim.Invoice.Value && recorded.Currency == claim.Invoice.Currency => await RecordPaidAsync(claim),
+            ProviderLookup.Holds { Payment: var recorded } => await RecordAsync(token => store.ReleaseAsync(claim, token),
+                new PaymentOutcome.Failed(id, PublicReason.ProviderRefused, new PaymentCause.ConflictingPayment(recorded, claim.Invoice))),
+            ProviderLookup.HoldsNone => await RecordAsync(token => store.ReleaseAsync(claim, token),
+                new PaymentOutcome.Failed(id, PublicReason.ProviderUnavailable, new PaymentCause.ProviderAnswered(detail))),
+            _ => await RecordAsync(token => store.MarkInDoubtAsync(claim, token),
+                new PaymentOutcome.InDoubt(id, PublicReason.ProviderFailedUnconfirmed, new PaymentCause.ProviderAnswered(detail))),
+        };
     }
 
     /// <summary>Asks the provider what it holds; a lookup that could not be made is logged here, as its only trace.</summary>

@@ -25,6 +25,11 @@ public sealed class PaymentAttemptHandler : DelegatingHandler
             {
                 log?.MayHaveReached();
             }
+            else if ((int)response.StatusCode is < 400 or >= 500)
+            {
+                // The provider finished with an error: it may have recorded the payment first.
+                log?.AnsweredError();
+            }
             return response;
         }
         catch (HttpRequestException e) when (e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError)
@@ -45,8 +50,14 @@ public sealed class PaymentAttemptHandler : DelegatingHandler
     {
         private int _mayHaveReached;
 
+        private int _answeredError;
+
         public bool MayHaveReachedProvider => Volatile.Read(ref _mayHaveReached) == 1;
 
+        public bool AnsweredWithError => Volatile.Read(ref _answeredError) == 1;
+
         internal void MayHaveReached() => Volatile.Write(ref _mayHaveReached, 1);
+
+        internal void AnsweredError() => Volatile.Write(ref _answeredError, 1);
     }
 }

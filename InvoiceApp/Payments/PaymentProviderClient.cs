@@ -36,18 +36,27 @@ public sealed class PaymentProviderClient(HttpClient http, ILogger<PaymentProvid
                 // A refusal of these values: an earlier attempt with the same values would have been refused (or replayed) too.
                 return new ProviderAnswer.Refused(detail);
             }
-            return attempts.MayHaveReachedProvider ? new ProviderAnswer.Unknown(detail) : new ProviderAnswer.Unavailable(detail);
+            return Unanswered(attempts, detail) ?? new ProviderAnswer.Unconfirmed(detail);
         }
         catch (Exception e) when (IsUnreachable(e) || cancellationToken.IsCancellationRequested)
         {
             var detail = $"payment-provider unreachable: {e.GetType().Name}: {e.Message}";
-            return attempts.MayHaveReachedProvider ? new ProviderAnswer.Unknown(detail) : new ProviderAnswer.Unavailable(detail);
+            return Unanswered(attempts, detail) ?? new ProviderAnswer.Unavailable(detail);
         }
         finally
         {
             PaymentAttemptHandler.StopWatching();
         }
     }
+
+    /// <summary>
+    /// What the attempts before the last say: an attempt cut off in flight leaves the outcome unknown until the lease
+    /// ends; one answered with an error leaves it to a lookup; null when none of them reached the provider.
+    /// </summary>
+    private static ProviderAnswer? Unanswered(PaymentAttemptHandler.AttemptLog attempts, string detail) =>
+        attempts.MayHaveReachedProvider ? new ProviderAnswer.Unknown(detail)
+        : attempts.AnsweredWithError ? new ProviderAnswer.Unconfirmed(detail)
+        : null;
 
     /// <summary>
     /// What the provider holds under <paramref name="paymentId"/>. Never throws when the provider cannot be asked
@@ -108,8 +117,11 @@ public abstract record ProviderAnswer
     /// <summary>The provider refused these values (4xx): nothing was paid, and paying again is refused again.</summary>
     public sealed record Refused(string Detail) : ProviderAnswer;
 
-    /// <summary>Nothing reached the provider, or it failed without recording (5xx): nothing was paid.</summary>
+    /// <summary>Nothing reached the provider: nothing was paid.</summary>
     public sealed record Unavailable(string Detail) : ProviderAnswer;
+
+    /// <summary>It answered an error (a 5xx) that proves neither payment nor refusal: a lookup tells which.</summary>
+    public sealed record Unconfirmed(string Detail) : ProviderAnswer;
 
     /// <summary>A request may have reached the provider and its answer was lost, late or cut off: the money may have moved.</summary>
     public sealed record Unknown(string Detail) : ProviderAnswer;

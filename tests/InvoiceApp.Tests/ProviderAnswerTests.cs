@@ -43,9 +43,12 @@ public sealed class ProviderAnswerTests
             .PayAsync(Invoice, token);
         Assert.Equal("payment-provider answered 409: payment I1 is already recorded with another value or currency",
             Assert.IsType<ProviderAnswer.Refused>(refused).Detail);
-        // Without the attempt handler nothing is known to have reached the provider: nothing was paid.
+        // A 500 proves neither payment nor refusal (the provider may have recorded it first): a lookup must tell.
         var failed = await Client(_ => Json(HttpStatusCode.InternalServerError, "{}")).PayAsync(Invoice, token);
-        Assert.Equal("payment-provider answered 500", Assert.IsType<ProviderAnswer.Unavailable>(failed).Detail);
+        Assert.Equal("payment-provider answered 500", Assert.IsType<ProviderAnswer.Unconfirmed>(failed).Detail);
+        // No connection at all: nothing reached the provider.
+        Assert.IsType<ProviderAnswer.Unavailable>(
+            await Client(_ => throw new HttpRequestException(HttpRequestError.ConnectionError, "connection refused")).PayAsync(Invoice, token));
     }
 
     private static PaymentProviderClient Client(Func<HttpRequestMessage, HttpResponseMessage> answer) =>

@@ -21,6 +21,9 @@ public enum ProviderBehaviour
 
     /// <summary>Nothing listens where the provider should be: the connection is refused (a real refusal, on a closed loopback port).</summary>
     Unreachable,
+
+    /// <summary>The provider records the payment, then answers 500 (a crash after the commit, a proxy's error).</summary>
+    RecordsThenFails,
 }
 
 /// <summary>
@@ -34,6 +37,7 @@ public sealed class ProviderDouble(HttpMessageHandler provider) : DelegatingHand
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _heldLookups = new();
     private readonly ConcurrentDictionary<string, int> _paymentRequests = new();
     private readonly ConcurrentDictionary<string, int> _lookups = new();
+    private readonly ConcurrentDictionary<string, bool> _failedLookups = new();
 
     public void Set(string invoiceId, ProviderBehaviour behaviour) => _behaviour[invoiceId] = behaviour;
 
@@ -55,6 +59,9 @@ public sealed class ProviderDouble(HttpMessageHandler provider) : DelegatingHand
 
     public void ReleaseLookup(string invoiceId) => _heldLookups[invoiceId].TrySetResult();
 
+    /// <summary><c>GET /payments/{id}</c> answers 500 for this id: the provider cannot be asked.</summary>
+    public void FailLookups(string invoiceId) => _failedLookups[invoiceId] = true;
+
     /// <summary>Lookups (<c>GET /payments/{id}</c>) that arrived for this id.</summary>
     public int Lookups(string invoiceId) => _lookups.GetValueOrDefault(invoiceId);
 
@@ -74,6 +81,10 @@ public sealed class ProviderDouble(HttpMessageHandler provider) : DelegatingHand
             {
                 await heldLookup.Task.WaitAsync(cancellationToken);
             }
+            if (_failedLookups.ContainsKey(lookedUp))
+            {
+                return ServerError("lookup failed");
+            }
         }
         if (request.Method != HttpMethod.Post || path != "/payments/pay")
         {
@@ -85,7 +96,7 @@ public sealed class ProviderDouble(HttpMessageHandler provider) : DelegatingHand
         switch (_behaviour.GetValueOrDefault(id))
         {
             case ProviderBehaviour.Fails:
-                return new HttpResponseMessage(HttpStatusCode.InternalServerError) { Content = new StringContent("""{"error":"provider crashed"}""") };
+                return ServerError("provider crashed");
             case ProviderBehaviour.Hangs:
                 await Task.Delay(Timeout.Infinite, cancellationToken);
                 throw new InvalidOperationException("unreachable");
@@ -99,13 +110,20 @@ public sealed class ProviderDouble(HttpMessageHandler provider) : DelegatingHand
         {
             await held.Task.WaitAsync(cancellationToken);
         }
-        if (_behaviour.GetValueOrDefault(id) == ProviderBehaviour.AnswerLost)
+        switch (_behaviour.GetValueOrDefault(id))
         {
-            response.Dispose();
-            throw new HttpRequestException(HttpRequestError.ResponseEnded, "The response ended prematurely (payment-provider.test:8080)");
+            case ProviderBehaviour.AnswerLost:
+                response.Dispose();
+                throw new HttpRequestException(HttpRequestError.ResponseEnded, "The response ended prematurely (payment-provider.test:8080)");
+            case ProviderBehaviour.RecordsThenFails:
+                response.Dispose();
+                return ServerError("provider crashed after recording");
         }
         return response;
     }
+
+    private static HttpResponseMessage ServerError(string error) =>
+        new(HttpStatusCode.InternalServerError) { Content = new StringContent($$"""{"error":"{{error}}"}""") };
 
     /// <summary>A real connection attempt to a loopback port nobody listens on: the error the socket layer really gives.</summary>
     private static async Task<HttpResponseMessage> SendToClosedPortAsync(HttpRequestMessage request, CancellationToken cancellationToken)
