@@ -33,6 +33,7 @@ public static class Extensions
         builder.AddDefaultHealthChecks();
         builder.Services.AddJsonErrors();
         builder.AddDefaultOpenApi();
+        builder.AddTrustedForwardedHeaders();
 
         builder.Services.AddServiceDiscovery();
         // Retries are safe: every call this solution makes is idempotent (payments carry their id).

@@ -5,23 +5,26 @@ public sealed class PayApiOptions
 {
     public const string Section = "PayApi";
 
-    /// <summary>
-    /// The key a caller must send as <c>Authorization: Bearer &lt;key&gt;</c>. Unset, the endpoint is open (a local
-    /// run and the tests need no set-up) and the service warns at start outside Development.
-    /// </summary>
+    /// <summary>The key a caller must send as <c>Authorization: Bearer &lt;key&gt;</c>. Required outside Development.</summary>
     public string? ApiKey { get; set; }
 
+    /// <summary>Outside Development, runs the pay endpoint without a key on purpose (with a warning at start).</summary>
+    public bool AllowAnonymous { get; set; }
+
+    /// <summary>The budget of pay calls with the valid key (per key; per client address where no key is required).</summary>
     public PayRateLimitOptions RateLimit { get; set; } = new();
+
+    /// <summary>The separate budget of pay calls with a missing or wrong key, per client address: guessing stays slow.</summary>
+    public PayRateLimitOptions UnauthorizedRateLimit { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) };
 }
 
 /// <summary>
-/// A fixed window per client address. The defaults are a flood guard (one client gets at most 50 calls a second)
-/// that leaves room for a client retrying a partly failed pay call in a tight loop, as the fault tests do with two
-/// clients per process and a call every 50 ms each; a deployment that knows its clients sets a stricter limit.
+/// A fixed window. The default of <see cref="PayApiOptions.RateLimit"/> is a flood guard (50 calls a second) that
+/// leaves room for a client retrying a partly failed pay call in a tight loop, as the fault tests do; a deployment
+/// that knows its clients sets a stricter limit.
 /// </summary>
-public sealed class PayRateLimitOptions
+public sealed record PayRateLimitOptions
 {
-    /// <summary>Pay calls one client may start in one window.</summary>
     public int PermitLimit { get; set; } = 500;
 
     public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(10);

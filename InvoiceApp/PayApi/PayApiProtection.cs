@@ -3,21 +3,26 @@ using Microsoft.Extensions.Options;
 namespace InvoiceApp.PayApi;
 
 /// <summary>
-/// Guards the endpoint that moves money: a rate limit per client and, when <c>PayApi:ApiKey</c> is set, a bearer
-/// key. Reading invoices stays open and unlimited.
+/// Guards the endpoint that moves money: a bearer key (required outside Development unless
+/// <c>PayApi:AllowAnonymous</c> says otherwise) and rate limits that count each kind of caller apart. Reading
+/// invoices is not guarded here; the edge limits it.
 /// </summary>
 public static partial class PayApiProtection
 {
     public static IHostApplicationBuilder AddPayApiProtection(this IHostApplicationBuilder builder)
     {
+        var development = builder.Environment.IsDevelopment();
         builder.Services.AddOptions<PayApiOptions>()
             .Bind(builder.Configuration.GetSection(PayApiOptions.Section))
+            .Validate(o => o.ApiKey is not null || o.AllowAnonymous || development,
+                "PayApi:ApiKey is not set: outside Development POST /invoices/pay moves money only for callers with the key. "
+                + "Set PayApi:ApiKey (PayApi__ApiKey), or set PayApi:AllowAnonymous=true to run the endpoint open on purpose")
             .Validate(o => o.ApiKey is null || IsUsableKey(o.ApiKey),
                 "PayApi:ApiKey, when set, must be at least 16 characters with no whitespace or control characters (a trailing newline from a file is a common slip)")
-            .Validate(o => o.RateLimit.PermitLimit is >= 1 and <= 1_000_000, "PayApi:RateLimit:PermitLimit must be 1 to 1000000")
-            .Validate(o => o.RateLimit.Window > TimeSpan.Zero && o.RateLimit.Window <= TimeSpan.FromDays(1), "PayApi:RateLimit:Window must be positive and at most a day")
-            .Validate(o => o.RateLimit.QueueLimit is >= 0 and <= 10_000, "PayApi:RateLimit:QueueLimit must be 0 to 10000")
+            .ValidateLimits(o => o.RateLimit, "PayApi:RateLimit")
+            .ValidateLimits(o => o.UnauthorizedRateLimit, "PayApi:UnauthorizedRateLimit")
             .ValidateOnStart();
+        builder.Services.AddSingleton<PayApiKey>();
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -26,7 +31,7 @@ public static partial class PayApiProtection
         return builder;
     }
 
-    /// <summary>Puts the rate limiter in the pipeline and warns when the pay endpoint is open outside Development.</summary>
+    /// <summary>Puts the rate limiter in the pipeline and warns when the pay endpoint runs open outside Development.</summary>
     public static WebApplication UsePayApiProtection(this WebApplication app)
     {
         app.UseRateLimiter();
@@ -37,7 +42,7 @@ public static partial class PayApiProtection
         return app;
     }
 
-    /// <summary>Applies the rate limit and the key to the pay endpoint; its handler stays as it is.</summary>
+    /// <summary>Applies the rate limits and the key to the pay endpoint; its handler stays as it is.</summary>
     public static RouteHandlerBuilder RequirePayApiProtection(this RouteHandlerBuilder pay) =>
         pay.RequireRateLimiting(PayRateLimitPolicy.Name)
             .AddEndpointFilter<PayApiKeyFilter>()
@@ -47,6 +52,15 @@ public static partial class PayApiProtection
     private static bool IsUsableKey(string key) =>
         key.Length >= 16 && !key.Any(c => char.IsWhiteSpace(c) || char.IsControl(c));
 
-    [LoggerMessage(LogLevel.Warning, "PayApi:ApiKey is not set: POST /invoices/pay accepts calls without a credential in environment {Environment}")]
+    private static OptionsBuilder<PayApiOptions> ValidateLimits(
+        this OptionsBuilder<PayApiOptions> options, Func<PayApiOptions, PayRateLimitOptions> limits, string section) =>
+        options
+            .Validate(o => limits(o).PermitLimit is >= 1 and <= 1_000_000, $"{section}:PermitLimit must be 1 to 1000000")
+            .Validate(o => limits(o).Window > TimeSpan.Zero && limits(o).Window <= TimeSpan.FromDays(1),
+                $"{section}:Window must be positive and at most a day")
+            .Validate(o => limits(o).QueueLimit is >= 0 and <= 10_000, $"{section}:QueueLimit must be 0 to 10000");
+
+    [LoggerMessage(LogLevel.Warning,
+        "PayApi:AllowAnonymous is set and PayApi:ApiKey is not: POST /invoices/pay accepts calls without a credential in environment {Environment}")]
     private static partial void LogOpenPayEndpoint(ILogger logger, string environment);
 }

@@ -7,36 +7,52 @@ using ServiceDefaults;
 namespace InvoiceApp.PayApi;
 
 /// <summary>
-/// The rate limit of <c>POST /invoices/pay</c>: a fixed window per client address (behind the Ingress, the client's
-/// address from X-Forwarded-For when ASPNETCORE_FORWARDEDHEADERS_ENABLED is set). Over it: 429 with Retry-After and
-/// a problem document.
+/// The rate limits of <c>POST /invoices/pay</c>, in fixed windows. Calls with the valid key share the key's budget
+/// (<c>PayApi:RateLimit</c>); calls with a missing or wrong key spend a budget of their own per client address
+/// (<c>PayApi:UnauthorizedRateLimit</c>), so nobody without the key can lock its holder out. Where no key is
+/// required, each client address has <c>PayApi:RateLimit</c>. Over a limit: 429 with Retry-After.
 /// </summary>
-public sealed class PayRateLimitPolicy(IOptions<PayApiOptions> options) : IRateLimiterPolicy<string>
+public sealed class PayRateLimitPolicy(IOptions<PayApiOptions> options, PayApiKey key) : IRateLimiterPolicy<string>
 {
     public const string Name = "pay";
 
-    private readonly PayRateLimitOptions _limits = options.Value.RateLimit;
+    private const string UnauthorizedPrefix = "unauthorized:";
 
-    public RateLimitPartition<string> GetPartition(HttpContext httpContext) =>
-        RateLimitPartition.GetFixedWindowLimiter(
-            httpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-            _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = _limits.PermitLimit,
-                Window = _limits.Window,
-                QueueLimit = _limits.QueueLimit,
-                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            });
+    private readonly PayApiOptions _options = options.Value;
+
+    public RateLimitPartition<string> GetPartition(HttpContext httpContext)
+    {
+        var address = httpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        return key.Judge(httpContext.Request) switch
+        {
+            PresentedKey.Valid => Window("key", _options.RateLimit),
+            PresentedKey.NotRequired => Window($"client:{address}", _options.RateLimit),
+            _ => Window(UnauthorizedPrefix + address, _options.UnauthorizedRateLimit with { QueueLimit = 0 }),
+        };
+    }
+
+    private static RateLimitPartition<string> Window(string partition, PayRateLimitOptions limits) =>
+        RateLimitPartition.GetFixedWindowLimiter(partition, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = limits.PermitLimit,
+            Window = limits.Window,
+            QueueLimit = limits.QueueLimit,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
 
     public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => RejectAsync;
 
     private async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)
     {
-        var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : _limits.Window;
+        var unauthorized = key.Judge(context.HttpContext.Request) is PresentedKey.Missing or PresentedKey.Wrong;
+        var limits = unauthorized ? _options.UnauthorizedRateLimit : _options.RateLimit;
+        var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : limits.Window;
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        await new TooManyRequestsProblem(
-            $"too many pay requests from this client: at most {_limits.PermitLimit} every {_limits.Window.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s; try again in {seconds} s")
-            .ExecuteAsync(context.HttpContext);
+        var window = limits.Window.TotalSeconds.ToString(CultureInfo.InvariantCulture);
+        var error = unauthorized
+            ? $"too many pay requests without a valid API key from this client: at most {limits.PermitLimit} every {window} s; try again in {seconds} s"
+            : $"too many pay requests from this client: at most {limits.PermitLimit} every {window} s; try again in {seconds} s";
+        await new TooManyRequestsProblem(error).ExecuteAsync(context.HttpContext);
     }
 }

@@ -48,6 +48,8 @@ public sealed class OptionsValidationTests
     [InlineData("PayApi:RateLimit:Window", "00:00:00", "PayApi:RateLimit:Window must be positive")]
     [InlineData("PayApi:RateLimit:Window", "-00:00:01", "PayApi:RateLimit:Window must be positive")]
     [InlineData("PayApi:RateLimit:QueueLimit", "-1", "PayApi:RateLimit:QueueLimit must be 0 to 10000")]
+    [InlineData("PayApi:UnauthorizedRateLimit:PermitLimit", "0", "PayApi:UnauthorizedRateLimit:PermitLimit must be 1 to 1000000")]
+    [InlineData("PayApi:UnauthorizedRateLimit:Window", "00:00:00", "PayApi:UnauthorizedRateLimit:Window must be positive")]
     [InlineData("Seed:UnpaidInvoices", "-1", "Seed:UnpaidInvoices must be 0 to 1000000")]
     [InlineData("Seed:UnpaidInvoices", "1000001", "Seed:UnpaidInvoices must be 0 to 1000000")]
     public void A_bad_setting_stops_the_service_at_start_saying_why(string key, string value, string expected)

@@ -15,9 +15,13 @@ public sealed class PayApiProtectionTests : ServiceTests<InvoiceAppFactory>
 {
     private const string Key = "test-key-0123456789abcdef";
 
-    private static async Task<HttpResponseMessage> PayAsync(HttpClient client, string? authorization = null, string? forwardedFor = null)
+    private const string IngressPod = "10.244.0.17";
+
+    private static async Task<HttpResponseMessage> PayAsync(
+        HttpClient client, string? authorization = null, string? forwardedFor = null, string peer = IngressPod)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/invoices/pay");
+        request.Headers.Add(PeerAddress.Header, peer);
         if (authorization is not null)
         {
             request.Headers.TryAddWithoutValidation("Authorization", authorization);
@@ -101,7 +105,7 @@ public sealed class PayApiProtectionTests : ServiceTests<InvoiceAppFactory>
     }
 
     [Fact]
-    public async Task Pay_is_open_when_no_key_is_set()
+    public async Task Pay_is_open_when_no_key_is_set_and_AllowAnonymous_says_so()
     {
         using var client = Factory.CreateClient();
 
@@ -110,10 +114,27 @@ public sealed class PayApiProtectionTests : ServiceTests<InvoiceAppFactory>
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Staging")]
+    public void Outside_Development_invoice_app_refuses_to_start_without_a_key_and_names_the_setting(string environment)
+    {
+        using var app = Factory.WithWebHostBuilder(builder =>
+        {
+            builder.UseEnvironment(environment);
+            builder.UseSetting("PayApi:AllowAnonymous", "false");
+        });
+
+        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+
+        Assert.Contains("PayApi:ApiKey is not set", Messages(error), StringComparison.Ordinal);
+        Assert.Contains("PayApi:AllowAnonymous=true", Messages(error), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Pay_over_the_rate_limit_gets_429_with_Retry_After_and_a_problem_document()
     {
-        using var app = Factory.With([("PayApi:RateLimit:PermitLimit", "2"), ("PayApi:RateLimit:Window", "00:01:00")]);
+        using var app = Factory.With([("PayApi:RateLimit:PermitLimit", "2"), ("PayApi:RateLimit:Window", "00:01:00")], PeerAddress.AddTo);
         using var client = app.CreateClient();
 
         var first = await PayAsync(client);
@@ -130,25 +151,65 @@ public sealed class PayApiProtectionTests : ServiceTests<InvoiceAppFactory>
     }
 
     [Fact]
-    public async Task Guessing_keys_counts_against_the_rate_limit()
+    public async Task Calls_without_a_valid_key_never_use_up_the_key_holders_budget()
     {
-        using var app = Factory.With([("PayApi:ApiKey", Key), ("PayApi:RateLimit:PermitLimit", "2"), ("PayApi:RateLimit:Window", "00:01:00")]);
+        using var app = Factory.With([("PayApi:ApiKey", Key), ("PayApi:RateLimit:PermitLimit", "3"), ("PayApi:RateLimit:Window", "00:01:00")],
+            PeerAddress.AddTo);
+        using var client = app.CreateClient();
+
+        // From the key holder's own address (one address behind a NAT, a port-forward or a tunnel).
+        var refused = new[] { await PayAsync(client), await PayAsync(client, "Bearer guess-0123456789abcdef"), await PayAsync(client) };
+        var paying = await PayAsync(client, $"Bearer {Key}");
+
+        Assert.All(refused, response => Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode));
+        Assert.Equal(HttpStatusCode.OK, paying.StatusCode);
+    }
+
+    [Fact]
+    public async Task Guessing_keys_has_its_own_budget_per_client_address_and_never_locks_out_the_key()
+    {
+        using var app = Factory.With(
+            [
+                ("PayApi:ApiKey", Key), ("PayApi:UnauthorizedRateLimit:PermitLimit", "2"), ("PayApi:UnauthorizedRateLimit:Window", "00:01:00"),
+                ("ForwardedHeaders:KnownNetworks:0", "10.244.0.0/16"),
+            ],
+            PeerAddress.AddTo);
         using var client = app.CreateClient();
 
         var answers = new List<HttpStatusCode>();
         for (var i = 0; i < 3; i++)
         {
-            answers.Add((await PayAsync(client, $"Bearer guess-{i}-0123456789abcdef")).StatusCode);
+            answers.Add((await PayAsync(client, $"Bearer guess-{i}-0123456789abcdef", forwardedFor: "203.0.113.10")).StatusCode);
         }
+        var limited = await PayAsync(client, forwardedFor: "203.0.113.10");
 
         Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], answers);
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await PayAsync(client, $"Bearer {Key}")).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.StartsWith("too many pay requests without a valid API key from this client", await ErrorAsync(limited), StringComparison.Ordinal);
+        // Another client still gets its 401, and the key still pays, from the guesser's address too.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PayAsync(client, forwardedFor: "198.51.100.20")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PayAsync(client, $"Bearer {Key}", forwardedFor: "203.0.113.10")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_key_holders_budget_is_one_per_key_whatever_the_address()
+    {
+        using var app = Factory.With(
+            [("PayApi:ApiKey", Key), ("PayApi:RateLimit:PermitLimit", "1"), ("PayApi:RateLimit:Window", "00:01:00"), ("ForwardedHeaders:KnownNetworks:0", "10.244.0.0/16")],
+            PeerAddress.AddTo);
+        using var client = app.CreateClient();
+
+        var first = await PayAsync(client, $"Bearer {Key}", forwardedFor: "203.0.113.10");
+        var elsewhere = await PayAsync(client, $"Bearer {Key}", forwardedFor: "198.51.100.20");
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, elsewhere.StatusCode);
     }
 
     [Fact]
     public async Task Reading_invoices_is_not_rate_limited()
     {
-        using var app = Factory.With([("PayApi:RateLimit:PermitLimit", "1"), ("PayApi:RateLimit:Window", "00:01:00")]);
+        using var app = Factory.With([("PayApi:RateLimit:PermitLimit", "1"), ("PayApi:RateLimit:Window", "00:01:00")], PeerAddress.AddTo);
         using var client = app.CreateClient();
         await PayAsync(client);
         Assert.Equal(HttpStatusCode.TooManyRequests, (await PayAsync(client)).StatusCode);
@@ -159,9 +220,11 @@ public sealed class PayApiProtectionTests : ServiceTests<InvoiceAppFactory>
     }
 
     [Fact]
-    public async Task The_limit_is_per_client_address_taken_from_X_Forwarded_For_behind_the_ingress()
+    public async Task Behind_a_trusted_proxy_the_limit_is_per_client_address_taken_from_X_Forwarded_For()
     {
-        using var app = Factory.With([("PayApi:RateLimit:PermitLimit", "1"), ("PayApi:RateLimit:Window", "00:01:00"), ("ForwardedHeaders_Enabled", "true")]);
+        using var app = Factory.With(
+            [("PayApi:RateLimit:PermitLimit", "1"), ("PayApi:RateLimit:Window", "00:01:00"), ("ForwardedHeaders:KnownNetworks:0", "10.244.0.0/16")],
+            PeerAddress.AddTo);
         using var client = app.CreateClient();
 
         var first = await PayAsync(client, forwardedFor: "203.0.113.10");
@@ -171,6 +234,64 @@ public sealed class PayApiProtectionTests : ServiceTests<InvoiceAppFactory>
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, again.StatusCode);
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task X_Forwarded_For_from_a_sender_outside_the_known_networks_is_ignored()
+    {
+        using var app = Factory.With(
+            [("PayApi:RateLimit:PermitLimit", "1"), ("PayApi:RateLimit:Window", "00:01:00"), ("ForwardedHeaders:KnownNetworks:0", "10.244.0.0/16")],
+            PeerAddress.AddTo);
+        using var client = app.CreateClient();
+
+        // A client that reaches the pod directly and makes up an address for every call still has one budget.
+        var first = await PayAsync(client, forwardedFor: "203.0.113.10", peer: "192.0.2.7");
+        var spoofed = await PayAsync(client, forwardedFor: "198.51.100.20", peer: "192.0.2.7");
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, spoofed.StatusCode);
+    }
+
+    [Fact]
+    public void The_frameworks_switch_that_trusts_every_sender_stops_the_service_with_what_to_set_instead()
+    {
+        using var app = Factory.WithWebHostBuilder(builder => builder.UseSetting("ForwardedHeaders_Enabled", "true"));
+
+        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+
+        Assert.Contains("ForwardedHeaders:KnownNetworks", Messages(error), StringComparison.Ordinal);
+    }
+
+    /// <summary>invoice-app's settings from the overlay's ConfigMap literals (deploy/invoices/kustomization.yaml).</summary>
+    private static (string Key, string Value)[] OverlaySettings(string prefix) =>
+    [
+        .. File.ReadLines(RepositoryRoot.Combine("deploy", "invoices", "kustomization.yaml"))
+            .Select(line => line.Trim())
+            .Where(line => line.StartsWith($"- {prefix}", StringComparison.Ordinal))
+            .Select(line => line[2..].Split('=', 2))
+            .Select(pair => (pair[0].Replace("__", ":", StringComparison.Ordinal), pair[1])),
+    ];
+
+    [Fact]
+    public async Task With_the_overlays_settings_only_a_sender_in_the_pod_network_may_name_the_client()
+    {
+        var forwarding = OverlaySettings("ForwardedHeaders__");
+        Assert.NotEmpty(forwarding);
+        Assert.Empty(OverlaySettings("ASPNETCORE_FORWARDEDHEADERS_ENABLED"));
+        var network = System.Net.IPNetwork.Parse(forwarding[0].Value);
+        var inside = new System.Net.IPAddress([.. network.BaseAddress.GetAddressBytes()[..^1], 17]).ToString();
+        using var app = Factory.With([.. forwarding, ("PayApi:RateLimit:PermitLimit", "1"), ("PayApi:RateLimit:Window", "00:01:00")], PeerAddress.AddTo);
+        using var client = app.CreateClient();
+
+        var fromIngress = await PayAsync(client, forwardedFor: "203.0.113.10", peer: inside);
+        var otherClientFromIngress = await PayAsync(client, forwardedFor: "198.51.100.20", peer: inside);
+        var direct = await PayAsync(client, forwardedFor: "203.0.113.99", peer: "192.0.2.7");
+        var spoofed = await PayAsync(client, forwardedFor: "203.0.113.98", peer: "192.0.2.7");
+
+        Assert.Equal(HttpStatusCode.OK, fromIngress.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, otherClientFromIngress.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, direct.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, spoofed.StatusCode);
     }
 
     [Fact]
@@ -205,6 +326,9 @@ public sealed class PayApiProtectionTests : ServiceTests<InvoiceAppFactory>
         using var client = app.CreateClient();
 
         Assert.Equal(warned, logs.Entries.Any(entry =>
-            entry.Level == LogLevel.Warning && entry.Message.StartsWith("PayApi:ApiKey is not set", StringComparison.Ordinal)));
+            entry.Level == LogLevel.Warning && entry.Message.StartsWith("PayApi:AllowAnonymous is set", StringComparison.Ordinal)));
     }
+
+    private static string Messages(Exception error) =>
+        error.InnerException is null ? error.Message : $"{error.Message} | {Messages(error.InnerException)}";
 }

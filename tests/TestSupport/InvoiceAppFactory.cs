@@ -40,6 +40,8 @@ public sealed class InvoiceAppFactory : ServiceFactory<InvoiceAppService::Progra
         builder.UseSetting("HttpClientResilience:Retry:Delay", "00:00:00.050");
         builder.UseSetting("HttpClientResilience:CircuitBreaker:SamplingDuration", "00:00:02");
         builder.UseSetting("Payments:ClaimLease", "00:00:10");
+        // Production needs the pay key; the tests that are about the key set one (PayApiProtectionTests).
+        builder.UseSetting("PayApi:AllowAnonymous", "true");
         builder.ConfigureTestServices(services =>
             services.AddHttpClient<PaymentProviderClient>().ConfigurePrimaryHttpMessageHandler(() => Provider));
     }

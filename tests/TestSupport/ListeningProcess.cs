@@ -45,7 +45,7 @@ public sealed partial class ListeningProcess : IAsyncDisposable
     /// <summary>
     /// How a service starts in its container: <paramref name="fileName"/> with <paramref name="arguments"/> in
     /// <paramref name="workingDirectory"/>, the inherited variables <paramref name="dropInherited"/> names removed,
-    /// Production, port 0 on loopback, then <paramref name="environment"/>.
+    /// Production, port 0 on loopback, the pay endpoint open, then <paramref name="environment"/>.
     /// </summary>
     public static ProcessStartInfo InProduction(string fileName, IEnumerable<string> arguments, string workingDirectory,
         IReadOnlyDictionary<string, string> environment, Func<string, bool> dropInherited)
@@ -64,6 +64,8 @@ public sealed partial class ListeningProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        // invoice-app needs a pay key in Production unless told to run it open; a test that is about the key sets one.
+        start.Environment["PayApi__AllowAnonymous"] = "true";
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
