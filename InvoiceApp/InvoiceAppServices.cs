@@ -50,7 +50,11 @@ public static partial class InvoiceAppServices
         builder.Services.AddSingleton<IInvoiceStore, SqlInvoiceStore>();
         builder.Services.AddSingleton<InvoiceMetrics>();
         builder.Services.AddSingleton<PaymentDrain>();
+        builder.Services.AddSingleton<PaymentOutcomeLog>();
+        builder.Services.AddScoped<ClaimedPayment>();
+        builder.Services.AddScoped<ClaimRun>();
         builder.Services.AddScoped<InvoicePayer>();
+        builder.Services.AddScoped<ExpiredClaimSettler>();
         builder.Services.AddHostedService<PaymentRecoveryService>();
 
         // No URL here or in any setting: service discovery resolves the name from services__payment-provider__http__0.

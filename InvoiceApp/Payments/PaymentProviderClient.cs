@@ -20,12 +20,16 @@ public sealed class PaymentProviderClient(HttpClient http, ILogger<PaymentProvid
     /// </summary>
     public async Task<ProviderAnswer> PayAsync(Invoice invoice, CancellationToken cancellationToken)
     {
-        var attempts = PaymentAttemptHandler.Watch();
+        var attempts = new AttemptLog();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/payments/pay")
+        {
+            Content = JsonContent.Create(new ProviderPaymentRequest(invoice.InvoiceId, invoice.Value, invoice.Currency),
+                ProviderJsonContext.Default.ProviderPaymentRequest),
+        };
+        request.Options.Set(AttemptLog.Key, attempts);
         try
         {
-            using var response = await http.PostAsJsonAsync("/payments/pay",
-                new ProviderPaymentRequest(invoice.InvoiceId, invoice.Value, invoice.Currency),
-                ProviderJsonContext.Default.ProviderPaymentRequest, cancellationToken);
+            using var response = await http.SendAsync(request, cancellationToken);
             if (response.IsSuccessStatusCode)
             {
                 return new ProviderAnswer.Paid();
@@ -43,17 +47,13 @@ public sealed class PaymentProviderClient(HttpClient http, ILogger<PaymentProvid
             var detail = $"payment-provider unreachable: {e.GetType().Name}: {e.Message}";
             return Unanswered(attempts, detail) ?? new ProviderAnswer.Unavailable(detail);
         }
-        finally
-        {
-            PaymentAttemptHandler.StopWatching();
-        }
     }
 
     /// <summary>
     /// What the attempts before the last say: an attempt cut off in flight leaves the outcome unknown until the lease
     /// ends; one answered with an error leaves it to a lookup; null when none of them reached the provider.
     /// </summary>
-    private static ProviderAnswer? Unanswered(PaymentAttemptHandler.AttemptLog attempts, string detail) =>
+    private static ProviderAnswer? Unanswered(AttemptLog attempts, string detail) =>
         attempts.MayHaveReachedProvider ? new ProviderAnswer.Unknown(detail)
         : attempts.AnsweredWithError ? new ProviderAnswer.Unconfirmed(detail)
         : null;

@@ -19,7 +19,7 @@ public sealed partial class PaymentRecoveryService(
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                var result = await scope.ServiceProvider.GetRequiredService<InvoicePayer>().SettleExpiredClaimsAsync(stoppingToken);
+                var result = await scope.ServiceProvider.GetRequiredService<ExpiredClaimSettler>().SettleAsync(stoppingToken);
                 if (result.Paid.Count + result.Failed.Count + result.InDoubt.Count > 0)
                 {
                     LogSettled(result.Paid.Count, result.InDoubt.Count, result.Failed.Count);

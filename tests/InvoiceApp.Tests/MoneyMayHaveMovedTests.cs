@@ -67,7 +67,7 @@ public sealed class MoneyMayHaveMovedTests
         var settling = Task.Run(async () =>
         {
             await using var scope = app.Services.CreateAsyncScope();
-            return await scope.ServiceProvider.GetRequiredService<InvoicePayer>().SettleExpiredClaimsAsync(CancellationToken.None);
+            return await scope.ServiceProvider.GetRequiredService<ExpiredClaimSettler>().SettleAsync(CancellationToken.None);
         }, Cancel);
         await Eventually.WaitUntilAsync(() => factory.Provider.Lookups("seed-2") == 1 && factory.Provider.Lookups("seed-3") == 1);
         signal.StopApplication();
@@ -85,7 +85,7 @@ public sealed class MoneyMayHaveMovedTests
         using var restarted = factory.With(SixSeeded(parallel: 2), Manually(clock));
         await using (var scope = restarted.Services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<InvoicePayer>().SettleExpiredClaimsAsync(CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<ExpiredClaimSettler>().SettleAsync(CancellationToken.None);
         }
         using var after = restarted.CreateClient();
         Assert.All(Seeded, id => Assert.Equal("paid", StatesAsync(after).Result[id]));
