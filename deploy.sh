@@ -15,7 +15,7 @@ readonly INGRESS_HOST="invoices.minikube.test"
 # The profile deploy.sh creates. Everything at its autoscalers' maximum plus a surge pod each, plus Minikube's
 # own pods, fits (a deployment test sums the requests; docs/kubernetes.md has the figures).
 readonly PROFILE_CPUS=4
-readonly PROFILE_MEMORY_MB=6144
+readonly PROFILE_MEMORY_MB=4096
 
 profile="invoice-payments"
 dry_run=false
@@ -56,7 +56,7 @@ Options:
   --delete           remove everything this script deployed (the namespaces and their volumes)
   -h, --help         show this help
 
-A new profile gets 4 CPUs and 6 GiB (minikube start --cpus 4 --memory 6144); a smaller existing one is
+A new profile gets 4 CPUs and 4 GiB (minikube start --cpus 4 --memory 4096); a smaller existing one is
 refused with what to do.
 
 Prerequisites: dotnet (SDK 10), kubectl, git, openssl; for a real deployment also docker and minikube,
