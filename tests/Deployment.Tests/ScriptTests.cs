@@ -146,6 +146,91 @@ public sealed class ScriptTests
         Assert.Contains(publishAot == "true" ? $"\"Identity\": \"/app/{project}\"" : "\"Identity\": \"dotnet\"", run.Output, StringComparison.Ordinal);
     }
 
+    [Theory, MemberData(nameof(Shells.Both), MemberType = typeof(Shells))]
+    public async Task Deploy_dry_run_writes_its_render_under_each_shell_and_a_failing_aspirate_makes_it_exit_non_zero(string shell)
+    {
+        var bash = Shells.Path(shell);
+        Requirement.NeedExecutable("kubectl", "install kubectl 1.27 or newer");
+        Aspirate.Need();
+        using var output = new TemporaryDirectory("deploy-dry-run-shell");
+
+        var passing = await Processes.RunAsync(bash, ["deploy.sh", "--dry-run", "--output", output.Path, .. Processes.NoBuildOption],
+            timeout: TimeSpan.FromMinutes(8), cancellationToken: TestContext.Current.CancellationToken);
+        var failing = await Processes.RunAsync(bash, ["deploy.sh", "--dry-run", "--output", output.File("failed"), .. Processes.NoBuildOption],
+            new Dictionary<string, string> { ["ASPIRATE"] = "/bin/false" }, TimeSpan.FromMinutes(8), TestContext.Current.CancellationToken);
+
+        Assert.True(passing.ExitCode == 0, $"{shell}: deploy.sh --dry-run failed:\n{passing.Output}\n{passing.Error}");
+        Assert.Contains("kind: Job", File.ReadAllText(output.File("rendered.yaml")), StringComparison.Ordinal);
+        Assert.True(File.Exists(output.File("secrets.yaml")));
+        Assert.NotEqual(0, failing.ExitCode);
+        Assert.Contains("aspirate generate failed", failing.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output.File("failed")), "a failed run writes no render");
+    }
+
+    [Theory, MemberData(nameof(Shells.Both), MemberType = typeof(Shells))]
+    public async Task An_error_the_shell_raises_itself_still_makes_the_script_exit_non_zero(string shell)
+    {
+        // bash 3.2 runs the EXIT trap with $? = 0 after an unbound variable: tools/common.sh must not let that pass.
+        const string Script = """
+            FAIL_PREFIX="probe: "
+            . tools/common.sh
+            make_temporary_folder
+            set -u
+            printf '%s\n' "$not_set_anywhere"
+            script_completed
+            """;
+
+        var run = await RunAsync(Shells.Path(shell), ["-c", Script]);
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("not_set_anywhere", run.Error, StringComparison.Ordinal);
+    }
+
+    [Theory, MemberData(nameof(Shells.Both), MemberType = typeof(Shells))]
+    public async Task The_image_tag_changes_with_an_untracked_source_file_and_not_with_an_ignored_one(string shell)
+    {
+        var git = Requirement.NeedExecutable("git", "install git");
+        using var clone = new TemporaryDirectory("image-tag");
+        Directory.CreateDirectory(clone.File("tools"));
+        File.Copy(RepositoryRoot.Combine("deploy.sh"), clone.File("deploy.sh"));
+        File.Copy(RepositoryRoot.Combine("tools", "common.sh"), clone.File(Path.Combine("tools", "common.sh")));
+        File.WriteAllText(clone.File(".gitignore"), "bin/\n");
+        async Task<string> Tag()
+        {
+            var run = await RunAsync(Shells.Path(shell), ["-c", $"source '{clone.File("deploy.sh")}' && compute_image_tag >/dev/null && printf '%s' \"$image_tag\""]);
+            Assert.True(run.ExitCode == 0, run.Error);
+            return run.Output;
+        }
+        async Task Git(params string[] arguments) =>
+            Assert.Equal(0, (await RunAsync(git, ["-C", clone.Path, "-c", "user.name=t", "-c", "user.email=t@t", .. arguments])).ExitCode);
+        await Git("init", "-q");
+        await Git("add", "-A");
+        await Git("commit", "-qm", "base");
+
+        var committed = await Tag();
+        Directory.CreateDirectory(clone.File("bin"));
+        File.WriteAllText(clone.File(Path.Combine("bin", "build-output.dll")), "ignored");
+        var withIgnored = await Tag();
+        File.WriteAllText(clone.File("Untracked.cs"), "class Untracked {}");
+        var withUntracked = await Tag();
+        File.WriteAllText(clone.File("Untracked.cs"), "class Untracked { int Changed; }");
+        var withChangedUntracked = await Tag();
+
+        Assert.Equal(committed, withIgnored);
+        Assert.DoesNotContain("dirty", committed, StringComparison.Ordinal);
+        Assert.StartsWith($"{committed}-dirty-", withUntracked, StringComparison.Ordinal);
+        Assert.NotEqual(withUntracked, withChangedUntracked);
+    }
+
+    [Fact]
+    public async Task Deploy_refuses_to_build_and_to_deploy_prebuilt_images_at_once()
+    {
+        var run = await RunAsync("bash", ["deploy.sh", "--image-tag", "abc123", "--jit", "--dry-run"]);
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("--image-tag deploys images built elsewhere", run.Error, StringComparison.Ordinal);
+    }
+
     [Theory, MemberData(nameof(RenderedDeployment.Variants), MemberType = typeof(RenderedDeployment))]
     public async Task Deploy_dry_run_renders_the_complete_deployment_with_the_real_aspirate_and_no_cluster(string variant)
     {
