@@ -181,8 +181,11 @@ check_capacity() {
   cpus="$("${kubectl_cmd[@]}" get node -o jsonpath='{.items[0].status.capacity.cpu}')"
   memory="$(memory_mebibytes "$("${kubectl_cmd[@]}" get node -o jsonpath='{.items[0].status.capacity.memory}')")"
   # The VM's kernel keeps a little of --memory for itself: 90% of it counts as enough.
-  if ! [[ "$cpus" =~ ^[0-9]+$ ]] || [ "$cpus" -lt "$PROFILE_CPUS" ] || [ "$memory" -lt $((PROFILE_MEMORY_MB * 9 / 10)) ]; then
-    fail "profile '$profile' has $cpus CPUs and $memory MiB; the deployment at full scale needs $PROFILE_CPUS CPUs and $PROFILE_MEMORY_MB MiB. Recreate it (minikube delete -p $profile, then ./deploy.sh) or name another profile"
+  if ! [[ "$cpus" =~ ^[0-9]+$ ]] || [ "$cpus" -lt "$PROFILE_CPUS" ] \
+    || [ "$memory" -lt $((PROFILE_MEMORY_MB * 9 / 10)) ]; then
+    fail "profile '$profile' has $cpus CPUs and $memory MiB; the deployment at full scale needs" \
+      "$PROFILE_CPUS CPUs and $PROFILE_MEMORY_MB MiB. Recreate it (minikube delete -p $profile, then" \
+      "./deploy.sh) or name another profile"
   fi
   printf 'profile %s: %s CPUs, %s MiB\n' "$profile" "$cpus" "$memory"
 }
@@ -219,7 +222,8 @@ check_prebuilt_images() {
   for repository in invoice-app payment-provider; do
     case "$listed" in
       *"$repository:$image_tag"*) printf '%s:%s is in the profile\n' "$repository" "$image_tag" ;;
-      *) fail "$repository:$image_tag is not in profile '$profile': minikube -p $profile image load $repository:$image_tag" ;;
+      *) fail "$repository:$image_tag is not in profile '$profile':" \
+        "minikube -p $profile image load $repository:$image_tag" ;;
     esac
   done
 }
@@ -377,7 +381,8 @@ choose_secret_values() {
 write_secret_env_files() {
   local secrets="$work_dir/secrets"
   (umask 077 && mkdir -p "$secrets")
-  # The superuser's password stays in the data namespace, beside the role passwords the roles Job sets; each service gets only its own role's login, which reaches only its own database.
+  # The superuser's password stays in the data namespace, beside the role passwords the roles Job sets;
+  # each service gets only its own role's login, which reaches only its own database.
   {
     printf 'POSTGRES_PASSWORD=%s\n' "$superuser_password"
     printf 'INVOICE_APP_PASSWORD=%s\n' "$invoice_app_password"
