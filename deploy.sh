@@ -6,9 +6,16 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 readonly ROOT
+FAIL_PREFIX="deploy.sh: "
+# shellcheck source=tools/common.sh
+. "$ROOT/tools/common.sh"
 readonly POSTGRES_HOST="postgres.data.svc.cluster.local"
 # The Ingress's host (deploy/invoices/ingress.yaml) and the name in its self-signed certificate.
 readonly INGRESS_HOST="invoices.minikube.test"
+# The profile deploy.sh creates. Everything at its autoscalers' maximum plus a surge pod each, plus Minikube's
+# own pods, fits (a deployment test sums the requests; docs/kubernetes.md has the figures).
+readonly PROFILE_CPUS=4
+readonly PROFILE_MEMORY_MB=4096
 
 profile="invoice-payments"
 dry_run=false
@@ -16,6 +23,7 @@ delete=false
 with_dashboard=false
 jit=false
 output_dir=""
+prebuilt_tag=""
 work_dir=""
 generate_options=()
 image_tag=""
@@ -43,8 +51,13 @@ Options:
   --with-dashboard   also deploy the Aspire dashboard (namespace observability, port-forward only)
   --jit              build the JIT images (chiseled aspnet base) instead of native AOT: for a host that
                      cannot compile a linux binary of the node's architecture (macOS, Windows, another CPU)
+  --image-tag TAG    build nothing: deploy invoice-app:TAG and payment-provider:TAG, built elsewhere and
+                     already in the profile (minikube -p PROFILE image load NAME:TAG)
   --delete           remove everything this script deployed (the namespaces and their volumes)
   -h, --help         show this help
+
+A new profile gets 4 CPUs and 4 GiB (minikube start --cpus 4 --memory 4096); a smaller existing one is
+refused with what to do.
 
 Prerequisites: dotnet (SDK 10), kubectl, git, openssl; for a real deployment also docker and minikube,
 and for the native AOT images a linux host of the node's architecture with clang (or gcc) and zlib's
@@ -53,15 +66,6 @@ container (docs/performance.md).
 Aspirate 9.1.0 comes from the repository's tool manifest (dotnet tool restore); set ASPIRATE to use
 another aspirate executable.
 EOF
-}
-
-fail() {
-  printf 'deploy.sh: %s\n' "$*" >&2
-  exit 1
-}
-
-step() {
-  printf '\n==> %s\n' "$*"
 }
 
 parse_arguments() {
@@ -73,27 +77,18 @@ parse_arguments() {
       --with-dashboard) with_dashboard=true ;;
       --jit) jit=true ;;
       --no-build) generate_options+=(--no-build) ;;
-      --profile)
-        [ $# -ge 2 ] || fail "--profile needs a name"
-        profile="$2"
-        shift
-        ;;
-      --output)
-        [ $# -ge 2 ] || fail "--output needs a directory"
-        output_dir="$2"
-        shift
-        ;;
-      -*) fail "unknown option '$1' (see --help)" ;;
+      --profile) profile="$(option_value "$@")"; shift ;;
+      --output) output_dir="$(option_value "$@")"; shift ;;
+      --image-tag) prebuilt_tag="$(option_value "$@")"; shift ;;
+      -*) unknown_option "$1" ;;
       *) profile="$1" ;;
     esac
     shift
   done
+  if [ -n "$prebuilt_tag" ] && [ "$jit" = true ]; then
+    fail "--image-tag deploys images built elsewhere; --jit chooses how to build them: give one of the two"
+  fi
   kubectl_cmd=(kubectl --context "$profile")
-}
-
-require() {
-  local command="$1" hint="$2"
-  command -v "$command" >/dev/null 2>&1 || fail "'$command' is required but not on PATH: $hint"
 }
 
 check_prerequisites() {
@@ -114,12 +109,32 @@ check_prerequisites() {
   fi
 }
 
+# The changes a build would see beyond the commit: the diff, and the names and contents of untracked files
+# that .gitignore does not exclude (a new source file is built too).
+uncommitted_changes() {
+  git -C "$ROOT" diff HEAD
+  (
+    cd "$ROOT"
+    git ls-files --others --exclude-standard
+    if [ -n "$(git ls-files --others --exclude-standard)" ]; then
+      git ls-files -z --others --exclude-standard | xargs -0 git hash-object --
+    fi
+  )
+}
+
 compute_image_tag() {
-  # The commit identifies the images; uncommitted changes add a hash of the diff, so a rebuild after an
-  # edit gets a new tag while a second run on the same tree reuses the images it built.
+  if [ -n "$prebuilt_tag" ]; then
+    image_tag="$prebuilt_tag"
+    printf 'image tag: %s (built elsewhere)\n' "$image_tag"
+    return
+  fi
+  # The commit identifies the images; changes beyond it add their hash, so a rebuild after an edit gets a
+  # new tag while a second run on the same tree reuses the images it built.
+  local changes
   image_tag="$(git -C "$ROOT" rev-parse --short=12 HEAD)"
-  if ! git -C "$ROOT" diff --quiet HEAD; then
-    image_tag="${image_tag}-dirty-$(git -C "$ROOT" diff HEAD | git hash-object --stdin | cut -c1-8)"
+  changes="$(uncommitted_changes)"
+  if [ -n "$changes" ]; then
+    image_tag="${image_tag}-dirty-$(printf '%s\n' "$changes" | git hash-object --stdin | cut -c1-8)"
   fi
   # A JIT build of the same commit is another image: switching back and forth never reuses the other kind.
   if [ "$jit" = true ]; then
@@ -129,8 +144,8 @@ compute_image_tag() {
 }
 
 make_work_dir() {
-  work_dir="$(mktemp -d)"
-  trap 'rm -rf "$work_dir"' EXIT
+  make_temporary_folder
+  work_dir="$temporary_folder"
 }
 
 start_minikube() {
@@ -138,14 +153,41 @@ start_minikube() {
   if minikube -p "$profile" status >/dev/null 2>&1; then
     printf 'profile %s is running\n' "$profile"
   else
-    minikube start -p "$profile" --cni=calico
+    minikube start -p "$profile" --cni=calico --cpus "$PROFILE_CPUS" --memory "$PROFILE_MEMORY_MB"
   fi
+  check_capacity
   minikube -p "$profile" addons enable ingress >/dev/null
   # The HorizontalPodAutoscalers read CPU usage from metrics-server.
   minikube -p "$profile" addons enable metrics-server >/dev/null
   if ! "${kubectl_cmd[@]}" get daemonset calico-node -n kube-system >/dev/null 2>&1; then
     fail "profile '$profile' runs without Calico, so NetworkPolicies would be ignored; recreate it (minikube delete -p $profile) or use another profile"
   fi
+}
+
+# memory_mebibytes QUANTITY: a node's memory capacity (Ki, Mi, Gi or bytes) in MiB.
+memory_mebibytes() {
+  case "$1" in
+    *Ki) printf '%s' $((${1%Ki} / 1024)) ;;
+    *Mi) printf '%s' "${1%Mi}" ;;
+    *Gi) printf '%s' $((${1%Gi} * 1024)) ;;
+    *[!0-9]*) fail "cannot read the node's memory capacity '$1'" ;;
+    *) printf '%s' $(($1 / 1048576)) ;;
+  esac
+}
+
+# An existing profile keeps the size it was created with: a smaller one would leave surge pods Pending.
+check_capacity() {
+  local cpus memory
+  cpus="$("${kubectl_cmd[@]}" get node -o jsonpath='{.items[0].status.capacity.cpu}')"
+  memory="$(memory_mebibytes "$("${kubectl_cmd[@]}" get node -o jsonpath='{.items[0].status.capacity.memory}')")"
+  # The VM's kernel keeps a little of --memory for itself: 90% of it counts as enough.
+  if ! [[ "$cpus" =~ ^[0-9]+$ ]] || [ "$cpus" -lt "$PROFILE_CPUS" ] \
+    || [ "$memory" -lt $((PROFILE_MEMORY_MB * 9 / 10)) ]; then
+    fail "profile '$profile' has $cpus CPUs and $memory MiB; the deployment at full scale needs" \
+      "$PROFILE_CPUS CPUs and $PROFILE_MEMORY_MB MiB. Recreate it (minikube delete -p $profile, then" \
+      "./deploy.sh) or name another profile"
+  fi
+  printf 'profile %s: %s CPUs, %s MiB\n' "$profile" "$cpus" "$memory"
 }
 
 node_runtime_identifier() {
@@ -172,8 +214,26 @@ check_aot_host() {
   fi
 }
 
+# Images built elsewhere must already be in the profile: IfNotPresent never reaches a registry for them.
+check_prebuilt_images() {
+  local listed repository
+  step "using the images tagged $image_tag in profile '$profile'"
+  listed="$(minikube -p "$profile" image ls)"
+  for repository in invoice-app payment-provider; do
+    case "$listed" in
+      *"$repository:$image_tag"*) printf '%s:%s is in the profile\n' "$repository" "$image_tag" ;;
+      *) fail "$repository:$image_tag is not in profile '$profile':" \
+        "minikube -p $profile image load $repository:$image_tag" ;;
+    esac
+  done
+}
+
 build_images() {
   local runtime_identifier project repository
+  if [ -n "$prebuilt_tag" ]; then
+    check_prebuilt_images
+    return
+  fi
   runtime_identifier="$(node_runtime_identifier)"
   local publish_options=(-p:PublishAot=true)
   if [ "$jit" = true ]; then
@@ -209,7 +269,9 @@ generate_base() {
   step "generating the base with aspirate generate (tools/regenerate-aspirate-output.sh)"
   # The same script that writes the committed aspirate-output/, into the work folder: the base deployed is
   # what Aspirate makes of the current AppHost, and it is deterministic, so a second run renders the same.
-  "$ROOT/tools/regenerate-aspirate-output.sh" --output "$work_dir/aspirate-output" "${generate_options[@]}"
+  # Through this script's own bash, so a run under macOS's bash 3.2 runs the step under it too.
+  "$BASH" "$ROOT/tools/regenerate-aspirate-output.sh" --output "$work_dir/aspirate-output" \
+    ${generate_options[@]+"${generate_options[@]}"}
 }
 
 render_overlay() {
@@ -250,7 +312,7 @@ validate_rendered() {
   grep -q "secretName: invoice-app-tls\$" "$rendered" || fail "the Ingress does not serve TLS with the Secret invoice-app-tls this script creates"
   grep -q "host: $INGRESS_HOST\$" "$rendered" || fail "the Ingress does not answer for $INGRESS_HOST, the name in its certificate"
   local kind
-  for kind in Namespace Deployment StatefulSet Service Ingress NetworkPolicy Role RoleBinding ServiceAccount \
+  for kind in Namespace Deployment StatefulSet Job Service Ingress NetworkPolicy Role RoleBinding ServiceAccount \
     HorizontalPodAutoscaler PodDisruptionBudget ConfigMap; do
     grep -q "^kind: $kind\$" "$rendered" || fail "no $kind was rendered"
   done
@@ -286,7 +348,7 @@ secret_exists() {
 secret_value() {
   local namespace="$1" name="$2" key="${3//./\\.}"
   secret_exists "$namespace" "$name" || return 0
-  "${kubectl_cmd[@]}" get secret "$name" -n "$namespace" -o "jsonpath={.data.$key}" | base64 -d
+  "${kubectl_cmd[@]}" get secret "$name" -n "$namespace" -o "jsonpath={.data.$key}" | decode_base64
 }
 
 kept_or_new() {
@@ -319,8 +381,8 @@ choose_secret_values() {
 write_secret_env_files() {
   local secrets="$work_dir/secrets"
   (umask 077 && mkdir -p "$secrets")
-  # The superuser's password stays in the data namespace, beside the role passwords the roles container
-  # sets; each service gets only its own role's login, which reaches only its own database.
+  # The superuser's password stays in the data namespace, beside the role passwords the roles Job sets;
+  # each service gets only its own role's login, which reaches only its own database.
   {
     printf 'POSTGRES_PASSWORD=%s\n' "$superuser_password"
     printf 'INVOICE_APP_PASSWORD=%s\n' "$invoice_app_password"
@@ -396,6 +458,8 @@ ensure_secrets() {
 
 apply_rendered() {
   step "applying the rendered objects"
+  # A Job's pod template cannot change, and this one must run again on every deploy: the old one goes first.
+  "${kubectl_cmd[@]}" delete job postgres-roles -n data --ignore-not-found --wait=true
   "${kubectl_cmd[@]}" apply -f "$work_dir/rendered.yaml" | tee "$work_dir/apply.log"
   local changed
   changed="$(grep -vc ' unchanged$' "$work_dir/apply.log" || true)"
@@ -406,6 +470,7 @@ wait_for_rollouts() {
   step "waiting for every rollout"
   "${kubectl_cmd[@]}" rollout status deployment/ingress-nginx-controller -n ingress-nginx --timeout=5m
   "${kubectl_cmd[@]}" rollout status statefulset/postgres -n data --timeout=5m
+  wait_for_roles
   "${kubectl_cmd[@]}" rollout status deployment/payment-provider -n payments --timeout=5m
   "${kubectl_cmd[@]}" rollout status deployment/invoice-app -n invoices --timeout=5m
   if [ "$with_dashboard" = true ]; then
@@ -413,13 +478,35 @@ wait_for_rollouts() {
   fi
 }
 
+# The services log in as their roles: they wait for the Job, which may fail (then its log says why).
+wait_for_roles() {
+  local conditions waited=0
+  printf 'waiting for job/postgres-roles'
+  while [ "$waited" -lt 600 ]; do
+    conditions="$("${kubectl_cmd[@]}" get job postgres-roles -n data \
+      -o jsonpath='{range .status.conditions[?(@.status=="True")]}{.type} {end}')"
+    case " $conditions " in
+      *" Complete "*) printf ' complete\n'; return 0 ;;
+      *" Failed "*)
+        printf ' failed\n'
+        "${kubectl_cmd[@]}" logs job/postgres-roles -n data --tail=20 >&2 || true
+        fail "the roles Job failed (its log is above); fix the cause and run ./deploy.sh again"
+        ;;
+    esac
+    printf '.'
+    sleep 5
+    waited=$((waited + 5))
+  done
+  fail "the roles Job did not finish within 10 minutes: kubectl --context $profile -n data describe job postgres-roles"
+}
+
 print_url() {
   step "deployed"
   local driver address=""
   driver="$(minikube -p "$profile" profile list -o json 2>/dev/null | grep -o '"Driver": *"[^"]*"' | head -n 1 | cut -d'"' -f4 || true)"
   printf 'invoice-app: https://%s/invoices (POST /invoices/pay needs "Authorization: Bearer <key>")\n' "$INGRESS_HOST"
-  printf 'certificate: kubectl --context %s -n invoices get secret invoice-app-tls -o jsonpath="{.data.tls\\.crt}" | base64 -d >invoice-app.crt\n' "$profile"
-  printf 'API key:     kubectl --context %s -n invoices get secret invoice-app-secrets -o jsonpath="{.data.PayApi__ApiKey}" | base64 -d\n' "$profile"
+  printf 'certificate: kubectl --context %s -n invoices get secret invoice-app-tls -o jsonpath="{.data.tls\\.crt}" | base64 --decode >invoice-app.crt\n' "$profile"
+  printf 'API key:     kubectl --context %s -n invoices get secret invoice-app-secrets -o jsonpath="{.data.PayApi__ApiKey}" | base64 --decode\n' "$profile"
   if [ "$(uname -s)" = Darwin ] && [ "$driver" = docker ]; then
     printf 'The docker driver on macOS does not expose the node IP. Either run, in another terminal:\n'
     printf '  minikube -p %s tunnel\n' "$profile"
@@ -450,6 +537,7 @@ main() {
   check_prerequisites
   if [ "$delete" = true ]; then
     delete_deployment
+    script_completed
     return
   fi
   compute_image_tag
@@ -464,6 +552,7 @@ main() {
   if [ "$dry_run" = true ]; then
     prepare_secrets
     write_dry_run_output
+    script_completed
     return
   fi
   apply_namespaces
@@ -471,6 +560,7 @@ main() {
   apply_rendered
   wait_for_rollouts
   print_url
+  script_completed
 }
 
 # Sourced (the tests do, to run single steps against a stand-in kubectl), it only defines its functions.

@@ -5,6 +5,10 @@
 # and asks the API server what each team may do. Exits non-zero with a message on the first failure.
 set -euo pipefail
 
+FAIL_PREFIX="test.sh: FAILED: "
+# shellcheck source=tools/common.sh
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/tools/common.sh"
+
 profile="invoice-payments"
 base_url=""
 cluster_checks=""
@@ -14,7 +18,6 @@ resolve=""
 through_ingress=false
 curl_options=()
 probe_image="busybox:1.37"
-json_tool=""
 work_dir=""
 kubectl_cmd=()
 failures=0
@@ -44,56 +47,25 @@ Options:
   --probe-image IMAGE  image of the probe pods, needs sh, nc and nslookup (default: busybox:1.37)
   -h, --help           show this help
 
-Prerequisites: curl, and jq or python3; for the cluster checks kubectl (and minikube without --base-url).
+With the cluster checks, a Secret without an API key fails the test: the pay endpoint would be open.
+
+Prerequisites: curl and jq; for the cluster checks kubectl (and minikube without --base-url).
 EOF
-}
-
-fail() {
-  printf 'test.sh: FAILED: %s\n' "$*" >&2
-  exit 1
-}
-
-step() {
-  printf '\n==> %s\n' "$*"
 }
 
 parse_arguments() {
   while [ $# -gt 0 ]; do
     case "$1" in
       -h | --help) usage; exit 0 ;;
-      --base-url)
-        [ $# -ge 2 ] || fail "--base-url needs a URL"
-        base_url="${2%/}"
-        shift
-        ;;
-      --profile)
-        [ $# -ge 2 ] || fail "--profile needs a name"
-        profile="$2"
-        shift
-        ;;
-      --probe-image)
-        [ $# -ge 2 ] || fail "--probe-image needs an image"
-        probe_image="$2"
-        shift
-        ;;
-      --api-key)
-        [ $# -ge 2 ] || fail "--api-key needs a key"
-        api_key="$2"
-        shift
-        ;;
-      --cacert)
-        [ $# -ge 2 ] || fail "--cacert needs a file"
-        ca_certificate="$2"
-        shift
-        ;;
-      --resolve)
-        [ $# -ge 2 ] || fail "--resolve needs HOST:PORT:ADDRESS"
-        resolve="$2"
-        shift
-        ;;
+      --base-url) base_url="$(option_value "$@")"; base_url="${base_url%/}"; shift ;;
+      --profile) profile="$(option_value "$@")"; shift ;;
+      --probe-image) probe_image="$(option_value "$@")"; shift ;;
+      --api-key) api_key="$(option_value "$@")"; shift ;;
+      --cacert) ca_certificate="$(option_value "$@")"; shift ;;
+      --resolve) resolve="$(option_value "$@")"; shift ;;
       --cluster-checks) cluster_checks=true ;;
       --no-cluster-checks) cluster_checks=false ;;
-      *) fail "unknown option '$1' (see --help)" ;;
+      *) unknown_option "$1" ;;
     esac
     shift
   done
@@ -103,27 +75,17 @@ parse_arguments() {
   kubectl_cmd=(kubectl --context "$profile")
 }
 
-require() {
-  command -v "$1" >/dev/null 2>&1 || fail "'$1' is required but not on PATH: $2"
-}
-
 check_prerequisites() {
   require curl "install curl"
-  if command -v jq >/dev/null 2>&1; then
-    json_tool=jq
-  elif command -v python3 >/dev/null 2>&1; then
-    json_tool=python3
-  else
-    fail "either 'jq' or 'python3' is required to read the JSON answers"
-  fi
+  require jq "install jq (brew install jq, apt-get install jq); it reads the JSON answers"
   if [ "$cluster_checks" = true ]; then
     require kubectl "install kubectl: https://kubernetes.io/docs/tasks/tools/"
   fi
   if [ -z "$base_url" ]; then
     require minikube "install Minikube, or pass --base-url"
   fi
-  work_dir="$(mktemp -d)"
-  trap 'rm -rf "$work_dir"' EXIT
+  make_temporary_folder
+  work_dir="$temporary_folder"
 }
 
 # The Ingress's own host name, resolved to the node's IP: the name its certificate is made for.
@@ -142,12 +104,14 @@ find_ingress() {
 read_cluster_credentials() {
   [ "$cluster_checks" = true ] || return 0
   if [ -z "$api_key" ]; then
-    api_key="$("${kubectl_cmd[@]}" get secret invoice-app-secrets -n invoices -o jsonpath='{.data.PayApi__ApiKey}' | base64 -d)" \
+    api_key="$("${kubectl_cmd[@]}" get secret invoice-app-secrets -n invoices -o jsonpath='{.data.PayApi__ApiKey}' | decode_base64)" \
       || fail "could not read the API key from the Secret invoices/invoice-app-secrets"
+    # Without a key the service may be open to anyone, and the 401 check below would be skipped.
+    [ -n "$api_key" ] || fail "the Secret invoices/invoice-app-secrets holds no PayApi__ApiKey: POST /invoices/pay may be open to anyone (./deploy.sh makes one)"
   fi
   if [ -z "$ca_certificate" ] && [[ "$base_url" == https://* ]]; then
     ca_certificate="$work_dir/ingress.crt"
-    "${kubectl_cmd[@]}" get secret invoice-app-tls -n invoices -o jsonpath='{.data.tls\.crt}' | base64 -d >"$ca_certificate" \
+    "${kubectl_cmd[@]}" get secret invoice-app-tls -n invoices -o jsonpath='{.data.tls\.crt}' | decode_base64 >"$ca_certificate" \
       || fail "could not read the certificate from the Secret invoices/invoice-app-tls"
   fi
 }
@@ -162,23 +126,9 @@ set_curl_options() {
   fi
 }
 
-# --- JSON, with jq or python3 ---------------------------------------------------------------------
-
 # Prints "id value currency paid|unpaid" per invoice of a JSON array; fails when it is not one.
 invoice_lines() {
-  if [ "$json_tool" = jq ]; then
-    jq -r 'if type == "array" then .[] | "\(.InvoiceId) \(.Value) \(.Currency) \(if .IsPaid == true then "paid" else "unpaid" end)" else error("not an array") end' "$1"
-  else
-    python3 - "$1" <<'EOF'
-import json, sys
-from decimal import Decimal
-invoices = json.load(open(sys.argv[1]), parse_float=Decimal)
-if not isinstance(invoices, list):
-    sys.exit("not an array")
-for i in invoices:
-    print(i["InvoiceId"], i["Value"], i["Currency"], "paid" if i["IsPaid"] is True else "unpaid")
-EOF
-  fi
+  jq -r 'if type == "array" then .[] | "\(.InvoiceId) \(.Value) \(.Currency) \(if .IsPaid == true then "paid" else "unpaid" end)" else error("not an array") end' "$1"
 }
 
 # --- HTTP ---------------------------------------------------------------------------------------
@@ -280,11 +230,7 @@ EOF
 }
 
 json_string() {
-  if [ "$json_tool" = jq ]; then
-    jq -Rs .
-  else
-    python3 -c 'import json, sys; print(json.dumps(sys.stdin.read()))'
-  fi
+  jq -Rs .
 }
 
 # run_probe NAMESPACE LABELS TARGETS...  where a target is "name=ip:port"; DNS checks are "dns=name".
@@ -375,7 +321,7 @@ can_i() {
   local scope=(-n "$namespace")
   [ "$namespace" != "-" ] || scope=()
   local answer
-  answer="$("${kubectl_cmd[@]}" auth can-i "$@" "${scope[@]}" --as="someone-in-$team" --as-group="$team" 2>/dev/null || true)"
+  answer="$("${kubectl_cmd[@]}" auth can-i "$@" ${scope[@]+"${scope[@]}"} --as="someone-in-$team" --as-group="$team" 2>/dev/null || true)"
   if [ "$answer" = "$expected" ]; then
     printf '  ok    %-20s %-45s in %-14s %s\n' "$team" "$*" "$namespace" "$answer"
   else
@@ -435,3 +381,4 @@ main() {
 }
 
 main "$@"
+script_completed

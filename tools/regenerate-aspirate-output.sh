@@ -30,13 +30,8 @@ Aspirate: $ASPIRATE names the executable when set; otherwise the local tool of .
 USAGE
 }
 
-fail() {
-  printf 'regenerate-aspirate-output.sh: %s\n' "$*" >&2
-  exit 1
-}
-
 require_dotnet() {
-  command -v dotnet >/dev/null 2>&1 || fail "'dotnet' is not on PATH; install the .NET SDK named in global.json"
+  require dotnet "install the .NET SDK named in global.json"
 }
 
 resolve_aspirate() {
@@ -56,7 +51,7 @@ resolve_aspirate() {
 
 publish_manifest() {
   mkdir -p "$WORK_DIR/manifest"
-  dotnet run --project "$REPO_ROOT/AppHost" "${build_options[@]}" -- \
+  dotnet run --project "$REPO_ROOT/AppHost" ${build_options[@]+"${build_options[@]}"} -- \
     --publisher manifest --output-path "$WORK_DIR/manifest/aspire-manifest.json" >"$WORK_DIR/publish.log" 2>&1 \
     || { cat "$WORK_DIR/publish.log" >&2; fail "the AppHost could not publish its manifest"; }
 }
@@ -91,24 +86,28 @@ main() {
   while [ $# -gt 0 ]; do
     case "$1" in
       -h | --help) usage; return 0 ;;
-      --output) output="${2:?--output needs a folder}"; shift 2 ;;
+      --output) output="$(option_value "$@")"; shift 2 ;;
       --no-build) build_options+=(--no-build); shift ;;
-      *) fail "unknown option '$1' (see --help)" ;;
+      *) unknown_option "$1" ;;
     esac
   done
   require_dotnet
   check_output
-  WORK_DIR=$(mktemp -d)
-  trap 'rm -rf "$WORK_DIR"' EXIT
+  make_temporary_folder
+  WORK_DIR="$temporary_folder"
   resolve_aspirate
   publish_manifest
   run_aspirate
   replace_output
   printf 'wrote %s\n' "$output"
+  script_completed
 }
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 readonly REPO_ROOT
+FAIL_PREFIX="regenerate-aspirate-output.sh: "
+# shellcheck source=tools/common.sh
+. "$REPO_ROOT/tools/common.sh"
 WORK_DIR=""
 output="$REPO_ROOT/aspirate-output"
 build_options=()

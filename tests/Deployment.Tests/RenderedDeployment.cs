@@ -73,6 +73,9 @@ public sealed class RenderedDeployment
         [
             .. OfType<V1Deployment>().Select(d => new Workload(d.Kind, d.Metadata, d.Spec.Selector, d.Spec.Template, d.Spec.Replicas)),
             .. OfType<V1StatefulSet>().Select(s => new Workload(s.Kind, s.Metadata, s.Spec.Selector, s.Spec.Template, s.Spec.Replicas)),
+            // The API server gives a Job a selector of its own that matches its template; the template's labels stand for it.
+            .. OfType<V1Job>().Select(j => new Workload(j.Kind, j.Metadata, j.Spec.Selector ?? new V1LabelSelector { MatchLabels = j.Spec.Template.Metadata.Labels },
+                j.Spec.Template, j.Spec.Parallelism ?? 1)),
         ];
 
     public Workload Workload(string name) => Workloads.Single(w => w.Name == name);

@@ -33,6 +33,7 @@ public sealed class ScriptTests
     [InlineData("deploy.sh")]
     [InlineData("test.sh")]
     [InlineData("tools/regenerate-aspirate-output.sh")]
+    [InlineData("tools/common.sh")]
     [InlineData(".ci/run")]
     [InlineData("deploy/database/apply-roles.sh")]
     [InlineData("bench/run.sh")]
@@ -51,7 +52,8 @@ public sealed class ScriptTests
     [InlineData("test.sh", "--base-url")]
     [InlineData("tools/regenerate-aspirate-output.sh", "--output")]
     [InlineData("test.sh", "--api-key")]
-    [InlineData("deploy/database/apply-roles.sh", "--every")]
+    [InlineData("deploy/database/apply-roles.sh", "--password-dir")]
+    [InlineData("deploy.sh", "--image-tag")]
     [InlineData("bench/run.sh", "--duration")]
     [InlineData("bench/run.sh", "--load")]
     public async Task Script_explains_itself_with_help(string script, string documentedOption)
@@ -144,6 +146,91 @@ public sealed class ScriptTests
         Assert.Contains(publishAot == "true" ? $"\"Identity\": \"/app/{project}\"" : "\"Identity\": \"dotnet\"", run.Output, StringComparison.Ordinal);
     }
 
+    [Theory, MemberData(nameof(Shells.Both), MemberType = typeof(Shells))]
+    public async Task Deploy_dry_run_writes_its_render_under_each_shell_and_a_failing_aspirate_makes_it_exit_non_zero(string shell)
+    {
+        var bash = Shells.Path(shell);
+        Requirement.NeedExecutable("kubectl", "install kubectl 1.27 or newer");
+        Aspirate.Need();
+        using var output = new TemporaryDirectory("deploy-dry-run-shell");
+
+        var passing = await Processes.RunAsync(bash, ["deploy.sh", "--dry-run", "--output", output.Path, .. Processes.NoBuildOption],
+            timeout: TimeSpan.FromMinutes(8), cancellationToken: TestContext.Current.CancellationToken);
+        var failing = await Processes.RunAsync(bash, ["deploy.sh", "--dry-run", "--output", output.File("failed"), .. Processes.NoBuildOption],
+            new Dictionary<string, string> { ["ASPIRATE"] = "/bin/false" }, TimeSpan.FromMinutes(8), TestContext.Current.CancellationToken);
+
+        Assert.True(passing.ExitCode == 0, $"{shell}: deploy.sh --dry-run failed:\n{passing.Output}\n{passing.Error}");
+        Assert.Contains("kind: Job", File.ReadAllText(output.File("rendered.yaml")), StringComparison.Ordinal);
+        Assert.True(File.Exists(output.File("secrets.yaml")));
+        Assert.NotEqual(0, failing.ExitCode);
+        Assert.Contains("aspirate generate failed", failing.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output.File("failed")), "a failed run writes no render");
+    }
+
+    [Theory, MemberData(nameof(Shells.Both), MemberType = typeof(Shells))]
+    public async Task An_error_the_shell_raises_itself_still_makes_the_script_exit_non_zero(string shell)
+    {
+        // bash 3.2 runs the EXIT trap with $? = 0 after an unbound variable: tools/common.sh must not let that pass.
+        const string Script = """
+            FAIL_PREFIX="probe: "
+            . tools/common.sh
+            make_temporary_folder
+            set -u
+            printf '%s\n' "$not_set_anywhere"
+            script_completed
+            """;
+
+        var run = await RunAsync(Shells.Path(shell), ["-c", Script]);
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("not_set_anywhere", run.Error, StringComparison.Ordinal);
+    }
+
+    [Theory, MemberData(nameof(Shells.Both), MemberType = typeof(Shells))]
+    public async Task The_image_tag_changes_with_an_untracked_source_file_and_not_with_an_ignored_one(string shell)
+    {
+        var git = Requirement.NeedExecutable("git", "install git");
+        using var clone = new TemporaryDirectory("image-tag");
+        Directory.CreateDirectory(clone.File("tools"));
+        File.Copy(RepositoryRoot.Combine("deploy.sh"), clone.File("deploy.sh"));
+        File.Copy(RepositoryRoot.Combine("tools", "common.sh"), clone.File(Path.Combine("tools", "common.sh")));
+        File.WriteAllText(clone.File(".gitignore"), "bin/\n");
+        async Task<string> Tag()
+        {
+            var run = await RunAsync(Shells.Path(shell), ["-c", $"source '{clone.File("deploy.sh")}' && compute_image_tag >/dev/null && printf '%s' \"$image_tag\""]);
+            Assert.True(run.ExitCode == 0, run.Error);
+            return run.Output;
+        }
+        async Task Git(params string[] arguments) =>
+            Assert.Equal(0, (await RunAsync(git, ["-C", clone.Path, "-c", "user.name=t", "-c", "user.email=t@t", .. arguments])).ExitCode);
+        await Git("init", "-q");
+        await Git("add", "-A");
+        await Git("commit", "-qm", "base");
+
+        var committed = await Tag();
+        Directory.CreateDirectory(clone.File("bin"));
+        File.WriteAllText(clone.File(Path.Combine("bin", "build-output.dll")), "ignored");
+        var withIgnored = await Tag();
+        File.WriteAllText(clone.File("Untracked.cs"), "class Untracked {}");
+        var withUntracked = await Tag();
+        File.WriteAllText(clone.File("Untracked.cs"), "class Untracked { int Changed; }");
+        var withChangedUntracked = await Tag();
+
+        Assert.Equal(committed, withIgnored);
+        Assert.DoesNotContain("dirty", committed, StringComparison.Ordinal);
+        Assert.StartsWith($"{committed}-dirty-", withUntracked, StringComparison.Ordinal);
+        Assert.NotEqual(withUntracked, withChangedUntracked);
+    }
+
+    [Fact]
+    public async Task Deploy_refuses_to_build_and_to_deploy_prebuilt_images_at_once()
+    {
+        var run = await RunAsync("bash", ["deploy.sh", "--image-tag", "abc123", "--jit", "--dry-run"]);
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("--image-tag deploys images built elsewhere", run.Error, StringComparison.Ordinal);
+    }
+
     [Theory, MemberData(nameof(RenderedDeployment.Variants), MemberType = typeof(RenderedDeployment))]
     public async Task Deploy_dry_run_renders_the_complete_deployment_with_the_real_aspirate_and_no_cluster(string variant)
     {
@@ -179,7 +266,7 @@ public sealed class ScriptTests
     /// <summary>
     /// The Secrets the dry run shows (a real run's, with placeholder values): every Secret a workload reads exists
     /// with the keys it reads; the superuser's password is in the data namespace only, where no team may run a pod;
-    /// each service logs in as the role the roles container creates, to its own database; the Ingress's certificate
+    /// each service logs in as the role the roles Job creates, to its own database; the Ingress's certificate
     /// names its host.
     /// </summary>
     private static void SecretsAreWhereTheyBelong(RenderedDeployment rendered, string secretsYaml)
@@ -218,8 +305,8 @@ public sealed class ScriptTests
             rbac.CanReadSecrets(team, secret.Metadata.NamespaceProperty) == (teams.GetValueOrDefault(secret.Metadata.NamespaceProperty) == team),
             $"{team} and {secret.Metadata.NamespaceProperty}/{secret.Metadata.Name}")));
 
-        // Each service logs in as the role the roles container makes, with that role's password, to its own database.
-        var rolesArguments = Assert.Single(rendered.Workload("postgres").Pod.Containers, c => c.Name == "roles").Args;
+        // Each service logs in as the role the roles Job makes, with that role's password, to its own database.
+        var rolesArguments = Assert.Single(rendered.Workload("postgres-roles").Pod.Containers).Args;
         foreach (var (ns, secret, database, role, passwordKey) in new[]
         {
             ("invoices", "invoice-app-secrets", "invoicesdb", "invoice_app", "INVOICE_APP_PASSWORD"),
@@ -245,157 +332,112 @@ public sealed class ScriptTests
         Assert.True(certificate.MatchesHostname(Assert.Single(ingress.Spec.Rules).Host), $"the certificate names {ingress.Spec.Rules[0].Host}");
     }
 
-    /// <summary>
-    /// A stand-in for the cluster's side of kubectl: <c>get secret</c> answers from a folder (one file per key under
-    /// namespace/name), or fails like an unreachable API server when the folder holds <c>unreachable</c>; every
-    /// other command goes to the real kubectl, which makes Secret manifests without a cluster.
-    /// </summary>
-    private const string ClusterStandIn = """
-        #!/usr/bin/env bash
-        set -euo pipefail
-        arguments=()
-        while [ $# -gt 0 ]; do
-          case "$1" in
-            --context) shift ;;
-            *) arguments+=("$1") ;;
-          esac
-          shift
-        done
-        if [ "${arguments[0]}" != get ] || [ "${arguments[1]}" != secret ]; then
-          exec "$REAL_KUBECTL" "${arguments[@]}"
-        fi
-        if [ -e "$CLUSTER/unreachable" ]; then
-          echo 'The connection to the server was refused' >&2
-          exit 1
-        fi
-        name="${arguments[2]}" namespace="" output=""
-        for ((i = 3; i < ${#arguments[@]}; i++)); do
-          case "${arguments[i]}" in
-            -n) namespace="${arguments[i + 1]}" ;;
-            -o) output="${arguments[i + 1]}" ;;
-            -o*) output="${arguments[i]#-o}" ;;
-          esac
-        done
-        folder="$CLUSTER/$namespace/$name"
-        if [ ! -d "$folder" ]; then
-          [[ " ${arguments[*]} " == *" --ignore-not-found "* ]] && exit 0
-          echo "Error from server (NotFound): secrets \"$name\" not found" >&2
-          exit 1
-        fi
-        case "$output" in
-          name) echo "secret/$name" ;;
-          jsonpath=*)
-            key="${output#jsonpath=\{.data.}"
-            key="${key%\}}"
-            key="${key//\\/}"
-            if [ -f "$folder/$key" ]; then base64 <"$folder/$key" | tr -d '\n'; fi
-            ;;
-        esac
-        """;
-
-    private static async Task<(ProcessRun Run, List<V1Secret> Secrets)> PrepareSecretsAgainstAsync(DirectoryInfo cluster)
+    private static async Task<(ProcessRun Run, List<V1Secret> Secrets)> PrepareSecretsAgainstAsync(ClusterStandIn cluster, string shell)
     {
-        var kubectl = Requirement.NeedExecutable("kubectl", "install kubectl 1.27 or newer");
         Requirement.NeedExecutable("openssl", "install openssl");
-        var bin = cluster.CreateSubdirectory("bin");
-        var standIn = Path.Combine(bin.FullName, "kubectl");
-        await File.WriteAllTextAsync(standIn, ClusterStandIn.ReplaceLineEndings("\n") + "\n", TestContext.Current.CancellationToken);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(standIn, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
         // deploy.sh's own steps, sourced: choose the values, write them, make the certificate if none is kept.
         const string Steps = """
             source ./deploy.sh
             profile=stand-in
             kubectl_cmd=(kubectl --context stand-in)
-            work_dir="$(mktemp -d)"
-            trap 'rm -rf "$work_dir"' EXIT
+            make_temporary_folder
+            work_dir="$temporary_folder"
             prepare_secrets
             write_secret_manifests
+            script_completed
             """;
-        var run = await RunAsync("bash", ["-c", Steps], new Dictionary<string, string>
-        {
-            ["PATH"] = $"{bin.FullName}{Path.PathSeparator}{Environment.GetEnvironmentVariable("PATH")}",
-            ["REAL_KUBECTL"] = kubectl,
-            ["CLUSTER"] = cluster.FullName,
-        });
+        var run = await RunAsync(Shells.Path(shell), ["-c", Steps], cluster.Environment());
         var secrets = run.ExitCode == 0 ? RenderedDeployment.Parse("secrets", run.Output).OfType<V1Secret>().ToList() : [];
         return (run, secrets);
-    }
-
-    private static void Keep(DirectoryInfo cluster, string ns, string name, string key, string value)
-    {
-        var folder = Directory.CreateDirectory(Path.Combine(cluster.FullName, ns, name));
-        File.WriteAllText(Path.Combine(folder.FullName, key), value);
     }
 
     private static string Value(List<V1Secret> secrets, string ns, string name, string key) =>
         System.Text.Encoding.UTF8.GetString(Assert.Single(secrets, s => s.Metadata.NamespaceProperty == ns && s.Metadata.Name == name).Data[key]);
 
-    [Fact]
-    public async Task Deploy_keeps_every_secret_value_the_cluster_holds_and_makes_only_the_missing_ones()
+    private static void KeepAll(ClusterStandIn cluster, IEnumerable<V1Secret> secrets)
     {
-        var cluster = Directory.CreateTempSubdirectory("deploy-secrets-");
-        try
+        foreach (var secret in secrets)
         {
-            // An earlier deployment: the superuser's password and the API key exist; the role passwords do not yet.
-            Keep(cluster, "data", "postgres-secrets", "POSTGRES_PASSWORD", "kept-superuser-password");
-            Keep(cluster, "invoices", "invoice-app-secrets", "PayApi__ApiKey", "kept-api-key");
-            Keep(cluster, "invoices", "invoice-app-tls", "tls.crt", "kept certificate");
-
-            var (first, secrets) = await PrepareSecretsAgainstAsync(cluster);
-            Assert.True(first.ExitCode == 0, $"deploy.sh's secret steps failed:\n{first.Output}\n{first.Error}");
-
-            Assert.Equal("kept-superuser-password", Value(secrets, "data", "postgres-secrets", "POSTGRES_PASSWORD"));
-            Assert.Equal("kept-api-key", Value(secrets, "invoices", "invoice-app-secrets", "PayApi__ApiKey"));
-            Assert.DoesNotContain(secrets, s => s.Metadata.Name == "invoice-app-tls");
-            var invoiceRole = Value(secrets, "data", "postgres-secrets", "INVOICE_APP_PASSWORD");
-            var paymentRole = Value(secrets, "data", "postgres-secrets", "PAYMENT_PROVIDER_PASSWORD");
-            Assert.Matches("^[A-Za-z0-9]{32}$", invoiceRole);
-            Assert.Matches("^[A-Za-z0-9]{32}$", paymentRole);
-            Assert.NotEqual(invoiceRole, paymentRole);
-            Assert.Contains($";Username=invoice_app;Password={invoiceRole};", Value(secrets, "invoices", "invoice-app-secrets", "ConnectionStrings__invoicesdb"), StringComparison.Ordinal);
-            Assert.Contains($";Username=payment_provider;Password={paymentRole};", Value(secrets, "payments", "payment-provider-secrets", "ConnectionStrings__paymentsdb"), StringComparison.Ordinal);
-
-            // Applied, they are what the cluster holds: the next run keeps every one of them.
-            foreach (var secret in secrets)
+            foreach (var (key, value) in secret.Data)
             {
-                foreach (var (key, value) in secret.Data)
-                {
-                    Keep(cluster, secret.Metadata.NamespaceProperty, secret.Metadata.Name, key, System.Text.Encoding.UTF8.GetString(value));
-                }
+                cluster.Keep(secret.Metadata.NamespaceProperty, secret.Metadata.Name, key, System.Text.Encoding.UTF8.GetString(value));
             }
-            var (second, again) = await PrepareSecretsAgainstAsync(cluster);
-            Assert.True(second.ExitCode == 0, $"the second run failed:\n{second.Output}\n{second.Error}");
-            Assert.Equal(
-                secrets.Select(s => (s.Metadata.NamespaceProperty, s.Metadata.Name, string.Join(";", s.Data.Select(d => $"{d.Key}={Convert.ToBase64String(d.Value)}")))),
-                again.Select(s => (s.Metadata.NamespaceProperty, s.Metadata.Name, string.Join(";", s.Data.Select(d => $"{d.Key}={Convert.ToBase64String(d.Value)}")))));
-        }
-        finally
-        {
-            cluster.Delete(recursive: true);
         }
     }
 
-    [Fact]
-    public async Task Deploy_makes_no_secret_when_the_cluster_cannot_say_what_it_holds()
+    private static IEnumerable<(string, string, string)> Flatten(IEnumerable<V1Secret> secrets) =>
+        secrets.Select(s => (s.Metadata.NamespaceProperty, s.Metadata.Name, string.Join(";", s.Data.Select(d => $"{d.Key}={Convert.ToBase64String(d.Value)}"))));
+
+    [Theory, MemberData(nameof(Shells.Both), MemberType = typeof(Shells))]
+    public async Task Deploy_keeps_every_secret_value_the_cluster_holds_and_makes_only_the_missing_ones(string shell)
     {
-        var cluster = Directory.CreateTempSubdirectory("deploy-secrets-");
-        try
-        {
-            File.WriteAllText(Path.Combine(cluster.FullName, "unreachable"), "");
+        using var cluster = new ClusterStandIn();
+        // An earlier deployment: the superuser's password and the API key exist; the role passwords do not yet.
+        cluster.Keep("data", "postgres-secrets", "POSTGRES_PASSWORD", "kept-superuser-password");
+        cluster.Keep("invoices", "invoice-app-secrets", "PayApi__ApiKey", "kept-api-key");
+        cluster.Keep("invoices", "invoice-app-tls", "tls.crt", "kept certificate");
 
-            var (run, secrets) = await PrepareSecretsAgainstAsync(cluster);
+        var (first, secrets) = await PrepareSecretsAgainstAsync(cluster, shell);
+        Assert.True(first.ExitCode == 0, $"deploy.sh's secret steps failed:\n{first.Output}\n{first.Error}");
 
-            Assert.NotEqual(0, run.ExitCode);
-            Assert.Contains("could not read the Secret data/postgres-secrets", run.Error, StringComparison.Ordinal);
-            Assert.Empty(secrets);
-            Assert.DoesNotContain("kind: Secret", run.Output, StringComparison.Ordinal);
-        }
-        finally
+        Assert.Equal("kept-superuser-password", Value(secrets, "data", "postgres-secrets", "POSTGRES_PASSWORD"));
+        Assert.Equal("kept-api-key", Value(secrets, "invoices", "invoice-app-secrets", "PayApi__ApiKey"));
+        Assert.DoesNotContain(secrets, s => s.Metadata.Name == "invoice-app-tls");
+        var invoiceRole = Value(secrets, "data", "postgres-secrets", "INVOICE_APP_PASSWORD");
+        var paymentRole = Value(secrets, "data", "postgres-secrets", "PAYMENT_PROVIDER_PASSWORD");
+        Assert.Matches("^[A-Za-z0-9]{32}$", invoiceRole);
+        Assert.Matches("^[A-Za-z0-9]{32}$", paymentRole);
+        Assert.NotEqual(invoiceRole, paymentRole);
+        Assert.Contains($";Username=invoice_app;Password={invoiceRole};", Value(secrets, "invoices", "invoice-app-secrets", "ConnectionStrings__invoicesdb"), StringComparison.Ordinal);
+        Assert.Contains($";Username=payment_provider;Password={paymentRole};", Value(secrets, "payments", "payment-provider-secrets", "ConnectionStrings__paymentsdb"), StringComparison.Ordinal);
+
+        // Applied, they are what the cluster holds: the next run keeps every one of them.
+        KeepAll(cluster, secrets);
+        var (second, again) = await PrepareSecretsAgainstAsync(cluster, shell);
+        Assert.True(second.ExitCode == 0, $"the second run failed:\n{second.Output}\n{second.Error}");
+        Assert.Equal(Flatten(secrets), Flatten(again));
+    }
+
+    [Theory, MemberData(nameof(Shells.Both), MemberType = typeof(Shells))]
+    public async Task Rotating_a_role_password_or_the_api_key_by_removing_it_from_its_secret_changes_only_that_value_everywhere_it_is_used(string shell)
+    {
+        // docs/kubernetes.md's rotation: remove the key from the Secret, run deploy.sh, restart the service.
+        using var cluster = new ClusterStandIn();
+        var (first, before) = await PrepareSecretsAgainstAsync(cluster, shell);
+        Assert.True(first.ExitCode == 0, first.Error);
+        KeepAll(cluster, before);
+        cluster.Forget("data", "postgres-secrets", "INVOICE_APP_PASSWORD");
+        cluster.Forget("invoices", "invoice-app-secrets", "PayApi__ApiKey");
+
+        var (rotation, after) = await PrepareSecretsAgainstAsync(cluster, shell);
+
+        Assert.True(rotation.ExitCode == 0, rotation.Error);
+        var newPassword = Value(after, "data", "postgres-secrets", "INVOICE_APP_PASSWORD");
+        Assert.NotEqual(Value(before, "data", "postgres-secrets", "INVOICE_APP_PASSWORD"), newPassword);
+        Assert.Contains($";Password={newPassword};", Value(after, "invoices", "invoice-app-secrets", "ConnectionStrings__invoicesdb"), StringComparison.Ordinal);
+        Assert.Contains($"invoice_app:{newPassword}@", Value(after, "invoices", "invoice-app-secrets", "INVOICESDB_URI"), StringComparison.Ordinal);
+        Assert.NotEqual(Value(before, "invoices", "invoice-app-secrets", "PayApi__ApiKey"), Value(after, "invoices", "invoice-app-secrets", "PayApi__ApiKey"));
+        foreach (var (ns, name, key) in new[]
         {
-            cluster.Delete(recursive: true);
+            ("data", "postgres-secrets", "POSTGRES_PASSWORD"), ("data", "postgres-secrets", "PAYMENT_PROVIDER_PASSWORD"),
+            ("payments", "payment-provider-secrets", "ConnectionStrings__paymentsdb"),
+        })
+        {
+            Assert.Equal(Value(before, ns, name, key), Value(after, ns, name, key));
         }
+    }
+
+    [Theory, MemberData(nameof(Shells.Both), MemberType = typeof(Shells))]
+    public async Task Deploy_makes_no_secret_when_the_cluster_cannot_say_what_it_holds(string shell)
+    {
+        using var cluster = new ClusterStandIn();
+        cluster.Unreachable();
+
+        var (run, secrets) = await PrepareSecretsAgainstAsync(cluster, shell);
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("could not read the Secret data/postgres-secrets", run.Error, StringComparison.Ordinal);
+        Assert.Empty(secrets);
+        Assert.DoesNotContain("kind: Secret", run.Output, StringComparison.Ordinal);
     }
 }

@@ -27,7 +27,7 @@ public sealed class TestScriptCredentialTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Requirement.NeedExecutable("curl", "apt-get install -y curl");
-        Requirement.Need(Requirement.FindOnPath("jq") is not null || Requirement.FindOnPath("python3") is not null, "test.sh needs jq or python3");
+        Requirement.NeedExecutable("jq", "apt-get install -y jq; test.sh reads JSON with it");
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         _standIn = builder.Build();
@@ -65,18 +65,24 @@ public sealed class TestScriptCredentialTests : IAsyncLifetime
     }
 
     /// <summary>test.sh against the stand-in; an empty <c>API_KEY</c> (what test.sh reads as none) unless one is given, whatever the runner's own environment holds.</summary>
-    private Task<ProcessRun> RunTestScriptAsync(IEnumerable<string> options, string? apiKeyVariable = null) =>
-        Processes.RunAsync("bash", ["test.sh", "--base-url", _baseUrl!.ToString().TrimEnd('/'), .. options],
-            new Dictionary<string, string> { ["API_KEY"] = apiKeyVariable ?? "" }, cancellationToken: Cancel);
+    private Task<ProcessRun> RunTestScriptAsync(IEnumerable<string> options, string? apiKeyVariable = null, string shell = Shells.Current,
+        Dictionary<string, string>? environment = null)
+    {
+        environment ??= [];
+        environment["API_KEY"] = apiKeyVariable ?? "";
+        return Processes.RunAsync(Shells.Path(shell), ["test.sh", "--base-url", _baseUrl!.ToString().TrimEnd('/'), .. options],
+            environment, cancellationToken: Cancel);
+    }
 
     [Theory]
-    [InlineData("option")]
-    [InlineData("environment")]
-    public async Task Test_script_pays_with_the_api_key_and_checks_that_paying_without_it_is_refused(string source)
+    [InlineData("option", Shells.Current)]
+    [InlineData("environment", Shells.Current)]
+    [InlineData("option", Shells.Old)]
+    public async Task Test_script_pays_with_the_api_key_and_checks_that_paying_without_it_is_refused(string source, string shell)
     {
         var run = source == "option"
-            ? await RunTestScriptAsync(["--api-key", Key])
-            : await RunTestScriptAsync([], apiKeyVariable: Key);
+            ? await RunTestScriptAsync(["--api-key", Key], shell: shell)
+            : await RunTestScriptAsync([], apiKeyVariable: Key, shell: shell);
 
         Assert.True(run.ExitCode == 0, $"test.sh failed ({run.ExitCode}):\n{run.Output}\n{run.Error}");
         var pays = _requests.Where(r => r.Method == "POST").ToList();
@@ -86,10 +92,24 @@ public sealed class TestScriptCredentialTests : IAsyncLifetime
         Assert.DoesNotContain(Key, run.Output + run.Error, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Test_script_without_the_key_fails_on_the_refused_payment()
+    [Theory, MemberData(nameof(Shells.Both), MemberType = typeof(Shells))]
+    public async Task Test_script_against_a_cluster_fails_when_the_secret_holds_no_api_key_before_paying_anything(string shell)
     {
-        var run = await RunTestScriptAsync([]);
+        // An earlier deployment's Secret without PayApi__ApiKey: the pay endpoint may be open to anyone.
+        using var cluster = new ClusterStandIn();
+        cluster.Keep("invoices", "invoice-app-secrets", "ConnectionStrings__invoicesdb", "Host=postgres");
+
+        var run = await RunTestScriptAsync(["--cluster-checks", "--profile", "stand-in"], shell: shell, environment: cluster.Environment());
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("invoices/invoice-app-secrets holds no PayApi__ApiKey", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(_requests, r => r.Method == "POST");
+    }
+
+    [Theory, MemberData(nameof(Shells.Both), MemberType = typeof(Shells))]
+    public async Task Test_script_without_the_key_fails_on_the_refused_payment(string shell)
+    {
+        var run = await RunTestScriptAsync([], shell: shell);
 
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("/invoices/pay answered 401, expected 200", run.Error, StringComparison.Ordinal);

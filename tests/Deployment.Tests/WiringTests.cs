@@ -1,3 +1,4 @@
+using System.Globalization;
 using k8s.Models;
 
 namespace Deployment.Tests;
@@ -80,37 +81,54 @@ public sealed class WiringTests
     }
 
     [Theory, MemberData(nameof(RenderedDeployment.Variants), MemberType = typeof(RenderedDeployment))]
-    public void The_roles_container_runs_the_committed_sql_for_each_service_with_passwords_from_the_data_secret(string variant)
+    public void The_postgres_pod_runs_the_server_alone_and_a_roles_job_runs_the_committed_sql_with_passwords_from_secret_files(string variant)
     {
         var rendered = RenderedDeployment.Of(variant);
         var postgres = rendered.Workload("postgres");
-        var server = Assert.Single(postgres.Pod.Containers, c => c.Name == "postgres");
-        var roles = Assert.Single(postgres.Pod.Containers, c => c.Name == "roles");
+        // Every container of a pod decides its readiness: nothing but the server may.
+        var server = Assert.Single(postgres.Pod.Containers);
+        Assert.Equal("postgres", server.Name);
+        Assert.Empty(postgres.Pod.InitContainers ?? []);
 
+        var job = Assert.Single(rendered.OfType<V1Job>(), j => j.Metadata.NamespaceProperty == "data");
+        var pod = job.Spec.Template.Spec;
+        var roles = Assert.Single(pod.Containers);
         Assert.Equal(server.Image, roles.Image);
+        Assert.True(job.Spec.BackoffLimit > 0, "the Job retries a failed pod");
+        Assert.True(job.Spec.ActiveDeadlineSeconds > 0, "the Job gives up in the end, and deploy.sh says so");
         var arguments = (roles.Command ?? []).Concat(roles.Args ?? []).ToList();
+        Assert.True(int.Parse(arguments[arguments.IndexOf("--attempts") + 1], CultureInfo.InvariantCulture) > 1, "the script retries with backoff");
         Assert.Contains("invoice_app:invoicesdb:INVOICE_APP_PASSWORD", arguments);
         Assert.Contains("payment_provider:paymentsdb:PAYMENT_PROVIDER_PASSWORD", arguments);
-        foreach (var (variable, key) in new[] { ("PGPASSWORD", "POSTGRES_PASSWORD"), ("INVOICE_APP_PASSWORD", "INVOICE_APP_PASSWORD"), ("PAYMENT_PROVIDER_PASSWORD", "PAYMENT_PROVIDER_PASSWORD") })
-        {
-            var reference = Assert.Single(roles.Env, e => e.Name == variable).ValueFrom?.SecretKeyRef;
-            Assert.True(reference is { Name: "postgres-secrets" } && reference.Key == key, $"roles: {variable} from postgres-secrets/{key}");
-        }
-        Assert.Equal("127.0.0.1", Assert.Single(roles.Env, e => e.Name == "PGHOST").Value);
+        Assert.Equal("postgres.data.svc.cluster.local", Assert.Single(roles.Env, e => e.Name == "PGHOST").Value);
 
-        // The script and SQL the pod runs are the committed files the Persistence tests run on a real server.
+        // Passwords as files of the data Secret, never as environment variables.
+        Assert.DoesNotContain(roles.Env, e => e.ValueFrom?.SecretKeyRef is not null || e.Name.Contains("PASSWORD", StringComparison.Ordinal));
+        Assert.Empty(roles.EnvFrom ?? []);
+        var passwordDir = arguments[arguments.IndexOf("--password-dir") + 1];
+        var secretMount = Assert.Single(roles.VolumeMounts, m => m.MountPath == passwordDir);
+        var secretVolume = Assert.Single(pod.Volumes, v => v.Name == secretMount.Name).Secret;
+        Assert.Equal("postgres-secrets", secretVolume.SecretName);
+        Assert.Equal(["INVOICE_APP_PASSWORD", "PAYMENT_PROVIDER_PASSWORD", "POSTGRES_PASSWORD"],
+            secretVolume.Items.Select(i => i.Key).Order());
+        Assert.All(secretVolume.Items, i => Assert.Equal(i.Key, i.Path));
+
+        // The script and SQL the Job runs are the committed files the Persistence tests run on a real server.
         var mount = Assert.Single(roles.VolumeMounts, m => m.Name == "postgres-roles");
         Assert.Contains($"{mount.MountPath}/apply-roles.sh", arguments);
-        var mapName = Assert.Single(postgres.Pod.Volumes, v => v.Name == mount.Name).ConfigMap.Name;
+        var mapName = Assert.Single(pod.Volumes, v => v.Name == mount.Name).ConfigMap.Name;
         var map = Assert.Single(rendered.OfType<V1ConfigMap>(), c => c.Metadata.NamespaceProperty == "data" && c.Metadata.Name == mapName);
         foreach (var file in new[] { "apply-roles.sh", "roles.sql" })
         {
             Assert.Equal(File.ReadAllText(TestSupport.RepositoryRoot.Combine("deploy", "database", file)), map.Data[file]);
         }
 
-        // The pod is ready only once the roles exist: readiness waits for the file the script touches.
-        var readyFile = arguments[arguments.IndexOf("--ready-file") + 1];
-        Assert.Contains(readyFile, roles.ReadinessProbe.Exec.Command);
+        // The Job reaches the server, and deploy.sh replaces it and waits for it on every deploy.
+        var network = new NetworkPolicyEvaluator(rendered.OfType<V1NetworkPolicy>().ToList());
+        Assert.True(network.Allows(Endpoints.Of(rendered, rendered.Workload(job.Metadata.Name)), Endpoints.Of(rendered, postgres), 5432, "TCP"));
+        var script = File.ReadAllText(TestSupport.RepositoryRoot.Combine("deploy.sh"));
+        Assert.Contains($"delete job {job.Metadata.Name} -n data", script, StringComparison.Ordinal);
+        Assert.Contains($"get job {job.Metadata.Name} -n data", script, StringComparison.Ordinal);
     }
 
     [Theory, MemberData(nameof(RenderedDeployment.Variants), MemberType = typeof(RenderedDeployment))]
