@@ -30,6 +30,7 @@ public static class Extensions
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
+        builder.AddMetricsEndpoint();
         builder.AddDefaultHealthChecks();
         builder.Services.AddJsonErrors();
         builder.AddDefaultOpenApi();
@@ -97,11 +98,13 @@ public static class Extensions
     /// Maps the probes in every environment: Kubernetes probes run outside Development.
     /// <c>/health</c> and <c>/alive</c> report the checks as <c>MapHealthChecks</c> would (the status as text, 503 when
     /// unhealthy), but as handlers, so that the OpenAPI document describes them too; <c>/readiness</c> and
-    /// <c>/liveness</c> keep the original services' plain-text answers. Also maps the OpenAPI document (and its page in
+    /// <c>/liveness</c> keep the original services' plain-text answers. Also serves <c>/metrics</c> on its own port
+    /// (<see cref="MetricsEndpoint"/>) and maps the OpenAPI document (and its page in
     /// Development).
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        app.UseMetricsPort();
         app.UseJsonErrors();
 
         app.MapGet(HealthPath, (HealthCheckService health, CancellationToken cancellationToken) =>
