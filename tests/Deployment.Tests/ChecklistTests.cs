@@ -21,7 +21,7 @@ public sealed class ChecklistTests
     public void Every_overlay_renders_workloads_in_the_expected_namespaces(string variant)
     {
         var rendered = RenderedDeployment.Of(variant);
-        var expected = new List<string> { "data/postgres", "invoices/invoice-app", "payments/payment-provider" };
+        var expected = new List<string> { "data/postgres", "invoices/invoice-app", "payments/payment-provider", "monitoring/prometheus" };
         if (variant == RenderedDeployment.WithDashboard)
         {
             expected.Add("observability/aspire-dashboard");
