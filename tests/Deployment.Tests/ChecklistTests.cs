@@ -179,8 +179,11 @@ public sealed class ChecklistTests
         var rendered = RenderedDeployment.Of(variant);
         Assert.All(rendered.OfType<V1Deployment>(), deployment =>
         {
-            Assert.Equal("RollingUpdate", deployment.Spec.Strategy?.Type);
-            Assert.Equal("0", deployment.Spec.Strategy?.RollingUpdate?.MaxUnavailable?.Value);
+            if (rendered.Workload(deployment.Metadata.Name).Exemption("rolling-update") is null)
+            {
+                Assert.Equal("RollingUpdate", deployment.Spec.Strategy?.Type);
+                Assert.Equal("0", deployment.Spec.Strategy?.RollingUpdate?.MaxUnavailable?.Value);
+            }
         });
         Assert.All(rendered.OfType<V1StatefulSet>(), statefulSet =>
         {
