@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -30,6 +31,7 @@ public static class Extensions
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
+        builder.AddMetricsEndpoint();
         builder.AddDefaultHealthChecks();
         builder.Services.AddJsonErrors();
         builder.AddDefaultOpenApi();
@@ -60,6 +62,12 @@ public static class Extensions
     {
         var serviceName = builder.Environment.ApplicationName;
 
+        // The slim builder pins the console's simple formatter: Logging:Console:FormatterName (json in the cluster,
+        // with the trace and span ids among the scopes) chooses again.
+        if (builder.Configuration["Logging:Console:FormatterName"] is { Length: > 0 } formatter)
+        {
+            builder.Services.Configure<ConsoleLoggerOptions>(console => console.FormatterName = formatter);
+        }
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
@@ -98,11 +106,13 @@ public static class Extensions
     /// Maps the probes in every environment: Kubernetes probes run outside Development.
     /// <c>/health</c> and <c>/alive</c> report the checks as <c>MapHealthChecks</c> would (the status as text, 503 when
     /// unhealthy), but as handlers, so that the OpenAPI document describes them too; <c>/readiness</c> and
-    /// <c>/liveness</c> keep the original services' plain-text answers. Also maps the OpenAPI document (and its page in
+    /// <c>/liveness</c> keep the original services' plain-text answers. Also serves <c>/metrics</c> on its own port
+    /// (<see cref="MetricsEndpoint"/>) and maps the OpenAPI document (and its page in
     /// Development).
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        app.UseMetricsPort();
         app.UseJsonErrors();
 
         app.MapGet(HealthPath, (HealthCheckService health, CancellationToken cancellationToken) =>
