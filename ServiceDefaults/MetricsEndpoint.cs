@@ -9,14 +9,6 @@ using OpenTelemetry.Metrics;
 
 namespace Microsoft.Extensions.Hosting;
 
-/// <summary>The port that serves <c>/metrics</c>; unset, no metrics endpoint at all.</summary>
-public sealed class MetricsOptions
-{
-    public const string Section = "Metrics";
-
-    public int? Port { get; set; }
-}
-
 /// <summary>
 /// The OpenTelemetry metrics in Prometheus's text format at <c>/metrics</c>, served only on <c>Metrics:Port</c>, a
 /// port of its own (also listed in <c>ASPNETCORE_URLS</c>): the API port answers 404 and the metrics port serves
@@ -69,29 +61,5 @@ public static class MetricsEndpoint
             });
         });
         return app;
-    }
-}
-
-/// <summary>
-/// Readiness as a gauge (<c>health.ready</c>: 1 ready, 0 not), from the health checks' periodic publisher: an alert
-/// sees a pod that is running, scraped and out of its Service.
-/// </summary>
-public sealed class ReadinessMetrics : IHealthCheckPublisher
-{
-    private volatile int _ready = 1;
-
-    public ReadinessMetrics(IMeterFactory meters)
-    {
-        meters.Create(MetricsEndpoint.HealthMeter)
-            .CreateObservableGauge("health.ready", () => _ready, description: "1 while the readiness checks pass, else 0");
-    }
-
-    public Task PublishAsync(HealthReport report, CancellationToken cancellationToken)
-    {
-        var ready = report.Entries.Values
-            .Where(entry => entry.Tags.Contains(Extensions.ReadyTag) || entry.Tags.Contains(Extensions.LiveTag))
-            .All(entry => entry.Status != HealthStatus.Unhealthy);
-        _ready = ready ? 1 : 0;
-        return Task.CompletedTask;
     }
 }
