@@ -473,6 +473,7 @@ wait_for_rollouts() {
   wait_for_roles
   "${kubectl_cmd[@]}" rollout status deployment/payment-provider -n payments --timeout=5m
   "${kubectl_cmd[@]}" rollout status deployment/invoice-app -n invoices --timeout=5m
+  "${kubectl_cmd[@]}" rollout status deployment/prometheus -n monitoring --timeout=5m
   if [ "$with_dashboard" = true ]; then
     "${kubectl_cmd[@]}" rollout status deployment/aspire-dashboard -n observability --timeout=5m
   fi
@@ -523,12 +524,14 @@ print_url() {
     printf 'dashboard:   kubectl --context %s -n observability port-forward svc/aspire-dashboard 18888:18888\n' "$profile"
     printf '             then open http://localhost:18888\n'
   fi
+  printf 'alerts:      kubectl --context %s -n monitoring port-forward svc/prometheus 9090:9090\n' "$profile"
+  printf '             then open http://localhost:9090/alerts\n'
   printf 'test it:     ./test.sh --profile %s\n' "$profile"
 }
 
 delete_deployment() {
   step "deleting the deployment from profile '$profile'"
-  "${kubectl_cmd[@]}" delete namespace invoices payments data observability --ignore-not-found --wait=true
+  "${kubectl_cmd[@]}" delete namespace invoices payments data observability monitoring --ignore-not-found --wait=true
   printf "namespaces removed (the images stay in Minikube's Docker; 'minikube -p %s delete' removes the cluster)\n" "$profile"
 }
 

@@ -361,6 +361,30 @@ check_rbac() {
   [ "$failures" -eq 0 ] || fail "$failures RBAC answer(s) differ from the table"
 }
 
+check_prometheus() {
+  step "Prometheus: both services' targets up, the alert rules loaded"
+  command -v jq >/dev/null 2>&1 || fail "'jq' is required to read Prometheus's answers"
+  local port=19090 forward targets up rules tries=0
+  # Port-forward goes through the kubelet: the NetworkPolicies let no pod reach Prometheus.
+  "${kubectl_cmd[@]}" -n monitoring port-forward svc/prometheus "$port:9090" >/dev/null 2>&1 &
+  forward=$!
+  until targets="$(curl -fsS "http://127.0.0.1:$port/api/v1/targets" 2>/dev/null)"; do
+    tries=$((tries + 1))
+    if [ "$tries" -ge 20 ]; then
+      kill "$forward" 2>/dev/null || true
+      fail "Prometheus did not answer through port-forward"
+    fi
+    sleep 1
+  done
+  rules="$(curl -fsS "http://127.0.0.1:$port/api/v1/rules" || true)"
+  kill "$forward" 2>/dev/null || true
+  up="$(printf '%s' "$targets" | jq -r '[.data.activeTargets[] | select(.health == "up") | .labels.job] | unique | join(" ")')"
+  [ "$up" = "invoice-app payment-provider" ] || fail "Prometheus targets up: '$up', expected invoice-app and payment-provider"
+  rules="$(printf '%s' "$rules" | jq '[.data.groups[].rules[] | select(.type == "alerting")] | length')"
+  [ "${rules:-0}" -gt 0 ] || fail "Prometheus has no alerting rules loaded"
+  printf '  ok    targets up: %s; %s alerting rules loaded\n' "$up" "$rules"
+}
+
 main() {
   parse_arguments "$@"
   check_prerequisites
@@ -376,6 +400,7 @@ main() {
   if [ "$cluster_checks" = true ]; then
     check_network_policies
     check_rbac
+    check_prometheus
   fi
   step "PASSED"
 }

@@ -18,7 +18,8 @@ namespace ServiceDefaults;
 /// framework's <c>BadRequest&lt;T&gt;</c> and the like declare <c>application/json</c>, and it has no type at all
 /// for 413, 415 or 503.
 /// </summary>
-public abstract class ErrorProblem : IResult, IStatusCodeHttpResult, IContentTypeHttpResult, IValueHttpResult<ProblemDetails>, IValueHttpResult
+public abstract class ErrorProblem
+    : IResult, IStatusCodeHttpResult, IContentTypeHttpResult, IValueHttpResult<ProblemDetails>, IValueHttpResult
 {
     public const string MediaType = "application/problem+json";
 
@@ -48,8 +49,10 @@ public abstract class ErrorProblem : IResult, IStatusCodeHttpResult, IContentTyp
         {
             // The problem writer declines a client whose Accept header names no JSON; the contract still promises it
             // a JSON error rather than an empty answer.
-            var json = httpContext.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
-            await httpContext.Response.WriteAsJsonAsync(Value, (JsonTypeInfo<ProblemDetails>)json.GetTypeInfo(typeof(ProblemDetails)), MediaType);
+            var json = httpContext.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>()
+                .Value.SerializerOptions;
+            var typeInfo = (JsonTypeInfo<ProblemDetails>)json.GetTypeInfo(typeof(ProblemDetails));
+            await httpContext.Response.WriteAsJsonAsync(Value, typeInfo, MediaType);
         }
     }
 
@@ -59,49 +62,65 @@ public abstract class ErrorProblem : IResult, IStatusCodeHttpResult, IContentTyp
 }
 
 /// <summary>400: the request is malformed or breaks a rule of the contract.</summary>
-public sealed class BadRequestProblem(string error) : ErrorProblem(StatusCodes.Status400BadRequest, error), IEndpointMetadataProvider
+public sealed class BadRequestProblem(string error)
+    : ErrorProblem(StatusCodes.Status400BadRequest, error), IEndpointMetadataProvider
 {
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status400BadRequest);
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        Describe(builder, StatusCodes.Status400BadRequest);
 }
 
 /// <summary>401: the endpoint needs a credential that was missing or wrong.</summary>
-public sealed class UnauthorizedProblem(string error) : ErrorProblem(StatusCodes.Status401Unauthorized, error), IEndpointMetadataProvider
+public sealed class UnauthorizedProblem(string error)
+    : ErrorProblem(StatusCodes.Status401Unauthorized, error), IEndpointMetadataProvider
 {
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status401Unauthorized);
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        Describe(builder, StatusCodes.Status401Unauthorized);
 }
 
 /// <summary>404: no such resource.</summary>
-public sealed class NotFoundProblem(string error) : ErrorProblem(StatusCodes.Status404NotFound, error), IEndpointMetadataProvider
+public sealed class NotFoundProblem(string error)
+    : ErrorProblem(StatusCodes.Status404NotFound, error), IEndpointMetadataProvider
 {
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status404NotFound);
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        Describe(builder, StatusCodes.Status404NotFound);
 }
 
 /// <summary>409: the request contradicts what is already recorded.</summary>
-public sealed class ConflictProblem(string error) : ErrorProblem(StatusCodes.Status409Conflict, error), IEndpointMetadataProvider
+public sealed class ConflictProblem(string error)
+    : ErrorProblem(StatusCodes.Status409Conflict, error), IEndpointMetadataProvider
 {
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status409Conflict);
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        Describe(builder, StatusCodes.Status409Conflict);
 }
 
 /// <summary>413: the body is over the endpoint's limit.</summary>
-public sealed class PayloadTooLargeProblem(string error) : ErrorProblem(StatusCodes.Status413PayloadTooLarge, error), IEndpointMetadataProvider
+public sealed class PayloadTooLargeProblem(string error)
+    : ErrorProblem(StatusCodes.Status413PayloadTooLarge, error), IEndpointMetadataProvider
 {
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status413PayloadTooLarge);
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        Describe(builder, StatusCodes.Status413PayloadTooLarge);
 }
 
 /// <summary>415: the body is not of a content type the endpoint reads.</summary>
-public sealed class UnsupportedMediaTypeProblem(string error) : ErrorProblem(StatusCodes.Status415UnsupportedMediaType, error), IEndpointMetadataProvider
+public sealed class UnsupportedMediaTypeProblem(string error)
+    : ErrorProblem(StatusCodes.Status415UnsupportedMediaType, error), IEndpointMetadataProvider
 {
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status415UnsupportedMediaType);
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        Describe(builder, StatusCodes.Status415UnsupportedMediaType);
 }
 
 /// <summary>429: the client made too many calls; the answer says when to try again.</summary>
-public sealed class TooManyRequestsProblem(string error) : ErrorProblem(StatusCodes.Status429TooManyRequests, error), IEndpointMetadataProvider
+public sealed class TooManyRequestsProblem(string error)
+    : ErrorProblem(StatusCodes.Status429TooManyRequests, error), IEndpointMetadataProvider
 {
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status429TooManyRequests);
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        Describe(builder, StatusCodes.Status429TooManyRequests);
 }
 
 /// <summary>503: the service cannot take the call now; the answer says when to try again.</summary>
-public sealed class ServiceUnavailableProblem(string error) : ErrorProblem(StatusCodes.Status503ServiceUnavailable, error), IEndpointMetadataProvider
+public sealed class ServiceUnavailableProblem(string error)
+    : ErrorProblem(StatusCodes.Status503ServiceUnavailable, error), IEndpointMetadataProvider
 {
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status503ServiceUnavailable);
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        Describe(builder, StatusCodes.Status503ServiceUnavailable);
 }

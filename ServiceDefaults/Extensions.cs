@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -12,16 +13,14 @@ using OpenTelemetry.Trace;
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// What every service of the solution shares: OpenTelemetry over OTLP, health checks, service discovery,
-/// resilient HttpClients, problem documents for errors and the OpenAPI document. A service calls <see cref="AddServiceDefaults{TBuilder}"/>
-/// while building and <see cref="MapDefaultEndpoints"/> once built.
+/// What every service shares: OpenTelemetry, metrics for Prometheus, health checks, service discovery, resilient
+/// HttpClients, problem documents for errors, the OpenAPI document and trusted forwarded headers.
 /// </summary>
 public static class Extensions
 {
-    /// <summary>Readiness: the service's own dependencies (its store). Never another service.</summary>
+    /// <summary>Readiness: the service's own dependencies (its store), never another service.</summary>
     public const string ReadyTag = "ready";
 
-    /// <summary>Liveness: the process can serve. Depends on nothing else.</summary>
     public const string LiveTag = "live";
 
     private const string HealthPath = "/health";
@@ -30,6 +29,7 @@ public static class Extensions
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
+        builder.AddMetricsEndpoint();
         builder.AddDefaultHealthChecks();
         builder.Services.AddJsonErrors();
         builder.AddDefaultOpenApi();
@@ -37,8 +37,6 @@ public static class Extensions
 
         builder.Services.AddServiceDiscovery();
         // Retries are safe: every call this solution makes is idempotent (payments carry their id).
-        // The standard handler's attempt and total timeouts, retries and circuit breaker can be tuned under
-        // "HttpClientResilience" (the tests shorten them); without it the library's defaults apply.
         var resilience = builder.Configuration.GetSection("HttpClientResilience");
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
@@ -60,6 +58,12 @@ public static class Extensions
     {
         var serviceName = builder.Environment.ApplicationName;
 
+        // The slim builder pins the console's simple formatter: Logging:Console:FormatterName (json in the cluster,
+        // with the trace and span ids among the scopes) chooses again.
+        if (builder.Configuration["Logging:Console:FormatterName"] is { Length: > 0 } formatter)
+        {
+            builder.Services.Configure<ConsoleLoggerOptions>(console => console.FormatterName = formatter);
+        }
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
@@ -95,14 +99,12 @@ public static class Extensions
     }
 
     /// <summary>
-    /// Maps the probes in every environment: Kubernetes probes run outside Development.
-    /// <c>/health</c> and <c>/alive</c> report the checks as <c>MapHealthChecks</c> would (the status as text, 503 when
-    /// unhealthy), but as handlers, so that the OpenAPI document describes them too; <c>/readiness</c> and
-    /// <c>/liveness</c> keep the original services' plain-text answers. Also maps the OpenAPI document (and its page in
-    /// Development).
+    /// The probes in every environment (Kubernetes probes run outside Development), as handlers so that the OpenAPI
+    /// document describes them; <c>/readiness</c> and <c>/liveness</c> keep the original services' answers.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        app.UseMetricsPort();
         app.UseJsonErrors();
 
         app.MapGet(HealthPath, (HealthCheckService health, CancellationToken cancellationToken) =>
@@ -128,7 +130,8 @@ public static class Extensions
         return app;
     }
 
-    private static async Task<ContentHttpResult> ReportAsync(HealthCheckService health, Func<HealthCheckRegistration, bool> predicate, CancellationToken cancellationToken)
+    private static async Task<ContentHttpResult> ReportAsync(
+        HealthCheckService health, Func<HealthCheckRegistration, bool> predicate, CancellationToken cancellationToken)
     {
         var report = await health.CheckHealthAsync(predicate, cancellationToken);
         return TypedResults.Text(report.Status.ToString(),

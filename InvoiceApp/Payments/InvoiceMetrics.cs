@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using InvoiceApp.Model;
+using InvoiceApp.Storage;
 
 namespace InvoiceApp.Payments;
 
@@ -21,16 +22,36 @@ public sealed class InvoiceMetrics
     private readonly Counter<long> _failed;
     private readonly Counter<long> _inDoubt;
     private readonly Histogram<double> _duration;
+    private readonly TimeProvider _time;
+    private volatile Recovery? _lastRecovery;
 
-    public InvoiceMetrics(IMeterFactory meterFactory)
+    public InvoiceMetrics(IMeterFactory meterFactory, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         var meter = meterFactory.Create(Name);
         _paid = meter.CreateCounter<long>("invoices.paid", "{invoice}", "Invoices paid");
         _failed = meter.CreateCounter<long>("invoices.payment_failures", "{invoice}", "Invoice payments that failed and left the invoice unpaid");
         _inDoubt = meter.CreateCounter<long>("invoices.payments_in_doubt", "{invoice}", "Invoice payments whose outcome is unknown, left in doubt for recovery to settle");
         _duration = meter.CreateHistogram<double>("invoices.pay.duration", "s", "Time to pay one invoice, provider call included",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        // Observed at each scrape, so they are absent until recovery's first round: an alert then sees no data, never
+        // a made-up zero. The overdue time keeps growing between rounds, even when recovery stops.
+        meter.CreateObservableGauge("invoices.in_doubt", () => ObserveRecovery(r => r.Unsettled.Count), "{invoice}",
+            "Payments in doubt past their claim's lease, waiting for recovery to settle them");
+        meter.CreateObservableGauge("invoices.in_doubt.overdue", () => ObserveRecovery(r => r.Unsettled.Count == 0 ? 0
+                : (r.Unsettled.OldestOverdue + (_time.GetUtcNow() - r.At)).TotalSeconds), "s",
+            "How long past its lease the oldest payment in doubt is; 0 when none");
+        meter.CreateObservableGauge("invoices.recovery.last_success", () => ObserveRecovery(r => r.At.ToUnixTimeMilliseconds() / 1000.0), "s",
+            "Unix time at which recovery last finished a round");
     }
+
+    /// <summary>Recovery finished a round; <paramref name="unsettled"/> is what it left behind.</summary>
+    public void RecoveryFinished(UnsettledClaims unsettled) => _lastRecovery = new Recovery(unsettled, _time.GetUtcNow());
+
+    private IEnumerable<Measurement<T>> ObserveRecovery<T>(Func<Recovery, T> value) where T : struct =>
+        _lastRecovery is { } recovery ? [new Measurement<T>(value(recovery))] : [];
+
+    private sealed record Recovery(UnsettledClaims Unsettled, DateTimeOffset At);
 
     /// <summary>The <c>pay invoice</c> span around one claimed invoice's payment; <see cref="PaymentFinished"/> ends its story.</summary>
     public static Activity? StartPayment(PaymentClaim claim)

@@ -1,3 +1,4 @@
+using InvoiceApp.Storage;
 using Microsoft.Extensions.Options;
 
 namespace InvoiceApp.Payments;
@@ -24,6 +25,8 @@ public sealed partial class PaymentRecoveryService(
                 {
                     LogSettled(result.Paid.Count, result.InDoubt.Count, result.Failed.Count);
                 }
+                var unsettled = await scope.ServiceProvider.GetRequiredService<IInvoiceStore>().FindUnsettledClaimsAsync(stoppingToken);
+                scope.ServiceProvider.GetRequiredService<InvoiceMetrics>().RecoveryFinished(unsettled);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {

@@ -30,6 +30,9 @@ public interface IInvoiceStore
     /// <summary>Claims whose lease ran out: payments a dead process left behind, and payments in doubt, ready to settle.</summary>
     Task<IReadOnlyList<string>> ListExpiredClaimsAsync(CancellationToken cancellationToken);
 
+    /// <summary>How many expired claims wait to be settled, and how long past its lease the oldest is, by the database's clock.</summary>
+    Task<UnsettledClaims> FindUnsettledClaimsAsync(CancellationToken cancellationToken);
+
     /// <summary>
     /// Claims the invoice for <paramref name="lease"/> before the provider is called: one that is unpaid, or whose
     /// claim (paying or in doubt) has expired. Null when it is paid or someone else holds it.

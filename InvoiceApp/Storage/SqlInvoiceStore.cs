@@ -57,6 +57,10 @@ public sealed class SqlInvoiceStore(Database database) : IInvoiceStore
     private const string SelectNotPaid = Select + $" WHERE state <> '{Paid}' ORDER BY id";
     private const string SelectOne = Select + " WHERE id = @id";
 
+    private const string SelectUnsettled = $"""
+        SELECT COUNT(*), COALESCE({Now} - MIN(lease_until), 0) FROM invoices
+         WHERE state IN ('{Paying}', '{InDoubt}') AND lease_until < {Now}
+        """;
     private const string SelectExpired = $"SELECT id FROM invoices WHERE state IN ('{Paying}', '{InDoubt}') AND lease_until < {Now} ORDER BY id";
 
     // One statement decides: of any number of callers, in any number of processes, one gets the claim.
@@ -130,6 +134,11 @@ public sealed class SqlInvoiceStore(Database database) : IInvoiceStore
 
     public Task<IReadOnlyList<string>> ListExpiredClaimsAsync(CancellationToken cancellationToken) =>
         database.QueryAsync(SelectExpired, [], reader => reader.GetString(0), cancellationToken);
+
+    public async Task<UnsettledClaims> FindUnsettledClaimsAsync(CancellationToken cancellationToken) =>
+        await database.QueryFirstOrDefaultAsync(SelectUnsettled, [],
+            reader => new UnsettledClaims(reader.GetInt64(0), TimeSpan.FromMilliseconds(reader.GetInt64(1))), cancellationToken)
+        ?? UnsettledClaims.None;
 
     public Task<PaymentClaim?> TryClaimAsync(string invoiceId, TimeSpan lease, CancellationToken cancellationToken)
     {

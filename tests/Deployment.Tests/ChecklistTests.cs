@@ -21,7 +21,10 @@ public sealed class ChecklistTests
     public void Every_overlay_renders_workloads_in_the_expected_namespaces(string variant)
     {
         var rendered = RenderedDeployment.Of(variant);
-        var expected = new List<string> { "data/postgres", "data/postgres-roles", "invoices/invoice-app", "payments/payment-provider" };
+        var expected = new List<string>
+        {
+            "data/postgres", "data/postgres-roles", "invoices/invoice-app", "payments/payment-provider", "monitoring/prometheus",
+        };
         if (variant == RenderedDeployment.WithDashboard)
         {
             expected.Add("observability/aspire-dashboard");
@@ -184,8 +187,11 @@ public sealed class ChecklistTests
         var rendered = RenderedDeployment.Of(variant);
         Assert.All(rendered.OfType<V1Deployment>(), deployment =>
         {
-            Assert.Equal("RollingUpdate", deployment.Spec.Strategy?.Type);
-            Assert.Equal("0", deployment.Spec.Strategy?.RollingUpdate?.MaxUnavailable?.Value);
+            if (rendered.Workload(deployment.Metadata.Name).Exemption("rolling-update") is null)
+            {
+                Assert.Equal("RollingUpdate", deployment.Spec.Strategy?.Type);
+                Assert.Equal("0", deployment.Spec.Strategy?.RollingUpdate?.MaxUnavailable?.Value);
+            }
         });
         Assert.All(rendered.OfType<V1StatefulSet>(), statefulSet =>
         {

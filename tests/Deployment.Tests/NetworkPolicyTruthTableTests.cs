@@ -12,6 +12,7 @@ public sealed class NetworkPolicyTruthTableTests
     public const string PaymentProvider = "payment-provider pod";
     public const string Postgres = "postgres pod";
     public const string Dashboard = "aspire-dashboard pod";
+    public const string Prometheus = "prometheus pod";
     public const string UnlabelledInInvoices = "pod in invoices without invoice-app's labels";
     public const string UnlabelledInPayments = "pod in payments without payment-provider's labels";
     public const string OtherNamespace = "pod in any other namespace";
@@ -53,6 +54,21 @@ public sealed class NetworkPolicyTruthTableTests
         yield return new(variant, Postgres, InvoiceApp, 8080, "TCP", false);
         yield return new(variant, Postgres, PaymentProvider, 8080, "TCP", false);
         yield return new(variant, Postgres, KubeDns, 53, "UDP", true);
+        // Prometheus: the services' metrics port only, which nothing else reaches; nothing reaches Prometheus.
+        yield return new(variant, Prometheus, InvoiceApp, 9464, "TCP", true);
+        yield return new(variant, Prometheus, PaymentProvider, 9464, "TCP", true);
+        yield return new(variant, Prometheus, KubeDns, 53, "UDP", true);
+        yield return new(variant, Prometheus, InvoiceApp, 8080, "TCP", false);
+        yield return new(variant, Prometheus, PaymentProvider, 8080, "TCP", false);
+        yield return new(variant, Prometheus, Postgres, 5432, "TCP", false);
+        yield return new(variant, IngressController, InvoiceApp, 9464, "TCP", false);
+        yield return new(variant, InvoiceApp, PaymentProvider, 9464, "TCP", false);
+        yield return new(variant, PaymentProvider, InvoiceApp, 9464, "TCP", false);
+        yield return new(variant, UnlabelledInInvoices, InvoiceApp, 9464, "TCP", false);
+        yield return new(variant, OtherNamespace, PaymentProvider, 9464, "TCP", false);
+        yield return new(variant, InvoiceApp, Prometheus, 9090, "TCP", false);
+        yield return new(variant, IngressController, Prometheus, 9090, "TCP", false);
+        yield return new(variant, OtherNamespace, Prometheus, 9090, "TCP", false);
         // The dashboard: OTLP in from the two services only, when it is deployed; nothing when it is not.
         yield return new(variant, InvoiceApp, Dashboard, 18889, "TCP", dashboard);
         yield return new(variant, PaymentProvider, Dashboard, 18889, "TCP", dashboard);
@@ -99,6 +115,7 @@ public sealed class NetworkPolicyTruthTableTests
         InvoiceApp => Endpoints.Of(rendered, "invoice-app"),
         PaymentProvider => Endpoints.Of(rendered, "payment-provider"),
         Postgres => Endpoints.Of(rendered, "postgres"),
+        Prometheus => Endpoints.Of(rendered, "prometheus"),
         // Without the dashboard overlay the pod stands where it would run, with no policy of its own.
         Dashboard => rendered.Workloads.Any(w => w.Name == "aspire-dashboard")
             ? Endpoints.Of(rendered, "aspire-dashboard")
@@ -120,12 +137,15 @@ public sealed class NetworkPolicyTruthTableTests
     {
         var rendered = RenderedDeployment.Of(variant);
         var network = new NetworkPolicyEvaluator(rendered.OfType<V1NetworkPolicy>().ToList());
-        var sources = new[] { InvoiceApp, PaymentProvider, Postgres, UnlabelledInInvoices, UnlabelledInPayments, OtherNamespace, IngressController };
+        var sources = new[] { InvoiceApp, PaymentProvider, Postgres, Prometheus, UnlabelledInInvoices, UnlabelledInPayments, OtherNamespace, IngressController };
         var expectedCallers = new Dictionary<(string To, int Port), string[]>
         {
             [(InvoiceApp, 8080)] = [IngressController],
             [(PaymentProvider, 8080)] = [InvoiceApp],
             [(Postgres, 5432)] = [InvoiceApp, PaymentProvider],
+            [(InvoiceApp, 9464)] = [Prometheus],
+            [(PaymentProvider, 9464)] = [Prometheus],
+            [(Prometheus, 9090)] = [],
         };
         if (variant == RenderedDeployment.WithDashboard)
         {
@@ -150,12 +170,14 @@ public sealed class NetworkPolicyTruthTableTests
         [
             (InvoiceApp, 8080), (PaymentProvider, 8080), (Postgres, 5432), (Dashboard, 18889), (Dashboard, 18888),
             (KubeDns, 53), (OtherNamespace, 8080), (IngressController, 443), (UnlabelledInInvoices, 8080),
+            (InvoiceApp, 9464), (PaymentProvider, 9464), (Prometheus, 9090),
         ];
         var expected = new Dictionary<string, (string, int)[]>
         {
             [InvoiceApp] = [(PaymentProvider, 8080), (Postgres, 5432), (KubeDns, 53), .. withDashboard ? [(Dashboard, 18889)] : Array.Empty<(string, int)>()],
             [PaymentProvider] = [(Postgres, 5432), (KubeDns, 53), .. withDashboard ? [(Dashboard, 18889)] : Array.Empty<(string, int)>()],
             [Postgres] = [(KubeDns, 53)],
+            [Prometheus] = [(InvoiceApp, 9464), (PaymentProvider, 9464), (KubeDns, 53)],
             [UnlabelledInInvoices] = [],
             [UnlabelledInPayments] = [],
         };

@@ -85,12 +85,14 @@ public sealed class PaymentSystem : IAsyncDisposable
         Seeded = invoices;
     }
 
-    public async Task StartProviderAsync(CancellationToken cancellationToken)
+    /// <param name="settings">Environment variables added to the provider's own.</param>
+    public async Task StartProviderAsync(CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? settings = null)
     {
-        _provider = await ServiceProcess.StartAsync("PaymentProvider", new Dictionary<string, string>
+        var environment = new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
         {
             ["ConnectionStrings__paymentsdb"] = PaymentsDb.ConnectionString,
-        }, StartTimeout, cancellationToken);
+        };
+        _provider = await ServiceProcess.StartAsync("PaymentProvider", environment, StartTimeout, cancellationToken);
         _started.Add(_provider);
         Proxy.Upstream = _provider.Address;
     }

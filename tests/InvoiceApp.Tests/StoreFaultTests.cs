@@ -25,6 +25,7 @@ public sealed class StoreFailingOnceToMarkPaid(IInvoiceStore store, string faili
     public Task<Invoice?> FindAsync(string invoiceId, CancellationToken cancellationToken) => store.FindAsync(invoiceId, cancellationToken);
 
     public Task<IReadOnlyList<string>> ListExpiredClaimsAsync(CancellationToken cancellationToken) => store.ListExpiredClaimsAsync(cancellationToken);
+    public Task<UnsettledClaims> FindUnsettledClaimsAsync(CancellationToken cancellationToken) => store.FindUnsettledClaimsAsync(cancellationToken);
 
     public Task<PaymentClaim?> TryClaimAsync(string invoiceId, TimeSpan lease, CancellationToken cancellationToken) =>
         store.TryClaimAsync(invoiceId, lease, cancellationToken);
@@ -59,6 +60,7 @@ public sealed class StoreFailingToClaim(IInvoiceStore store, string failingInvoi
     public Task<Invoice?> FindAsync(string invoiceId, CancellationToken cancellationToken) => store.FindAsync(invoiceId, cancellationToken);
 
     public Task<IReadOnlyList<string>> ListExpiredClaimsAsync(CancellationToken cancellationToken) => store.ListExpiredClaimsAsync(cancellationToken);
+    public Task<UnsettledClaims> FindUnsettledClaimsAsync(CancellationToken cancellationToken) => store.FindUnsettledClaimsAsync(cancellationToken);
 
     public async Task<PaymentClaim?> TryClaimAsync(string invoiceId, TimeSpan lease, CancellationToken cancellationToken)
     {
