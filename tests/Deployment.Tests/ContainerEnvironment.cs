@@ -155,7 +155,7 @@ public static partial class ContainerEnvironment
 
     /// <summary>
     /// The ports a container's process listens on, as its environment configures it: PostgreSQL on PGPORT or
-    /// 5432; an ASP.NET Core process on ASPNETCORE_URLS when set (it overrides the rest), else on
+    /// 5432; Prometheus on its --web.listen-address or 9090; an ASP.NET Core process on ASPNETCORE_URLS when set (it overrides the rest), else on
     /// HTTP_PORTS/HTTPS_PORTS (8080 when neither is set, the .NET images' default), plus the dashboard's OTLP URLs.
     /// </summary>
     public static IReadOnlySet<int> ListeningPorts(V1Container container, IReadOnlyList<EnvironmentEntry> environment)
@@ -169,6 +169,11 @@ public static partial class ContainerEnvironment
 
         var repository = container.Image.Split('@')[0];
         repository = repository[(repository.LastIndexOf('/') + 1)..].Split(':')[0];
+        if (repository == "prometheus")
+        {
+            var address = (container.Args ?? []).FirstOrDefault(a => a.StartsWith("--web.listen-address=", StringComparison.Ordinal));
+            return new HashSet<int> { address is null ? 9090 : int.Parse(address[(address.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture) };
+        }
         if (repository == "postgres")
         {
             return new HashSet<int> { int.TryParse(Get("PGPORT"), CultureInfo.InvariantCulture, out var pgPort) ? pgPort : 5432 };

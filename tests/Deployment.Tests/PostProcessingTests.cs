@@ -136,6 +136,21 @@ public sealed class PostProcessingTests
     public void The_port_check_finds_the_https_port_aspirate_declares() =>
         Assert.Contains(PortsNothingListensOn(RenderedDeployment.Of(RenderedDeployment.AspirateBase)), p => p.Contains("8443", StringComparison.Ordinal));
 
+    /// <summary>
+    /// Aspire sets ASPNETCORE_FORWARDEDHEADERS_ENABLED for every project, which believes X-Forwarded-For from any
+    /// sender (and stops our services at start); invoice-app trusts ForwardedHeaders__KnownNetworks instead.
+    /// </summary>
+    private static readonly HashSet<string> DroppedOnPurpose = ["ASPNETCORE_FORWARDEDHEADERS_ENABLED"];
+
+    [Theory, MemberData(nameof(RenderedDeployment.Variants), MemberType = typeof(RenderedDeployment))]
+    public void The_switch_that_trusts_every_forwarding_sender_never_reaches_a_pod(string variant)
+    {
+        var rendered = RenderedDeployment.Of(variant);
+        Assert.All(Containers(rendered), c => Assert.DoesNotContain(c.Environment, e => DroppedOnPurpose.Contains(e.Key)));
+        var invoiceApp = Containers(rendered).Single(c => c.Workload.Name == "invoice-app" && c.Container.Name == "invoice-app");
+        Assert.Contains(invoiceApp.Environment, e => e.Key.StartsWith("ForwardedHeaders__KnownNetworks__", StringComparison.Ordinal));
+    }
+
     [Theory, MemberData(nameof(RenderedDeployment.Variants), MemberType = typeof(RenderedDeployment))]
     public void Every_variable_aspirate_sets_reaches_the_pod_unless_it_is_secret(string variant)
     {
@@ -148,7 +163,7 @@ public sealed class PostProcessingTests
             var workload = rendered.Workload(baseWorkload.Name);
             var kept = Containers(rendered).Where(c => c.Workload == workload).SelectMany(c => c.Environment).Select(e => e.Key).ToHashSet();
             var missing = baseWorkload.Pod.Containers.SelectMany(c => ContainerEnvironment.Of(aspirate, baseWorkload, c))
-                .Where(e => !ContainerEnvironment.LooksSecret(e.Key, e.Value) && !kept.Contains(e.Key))
+                .Where(e => !ContainerEnvironment.LooksSecret(e.Key, e.Value) && !kept.Contains(e.Key) && !DroppedOnPurpose.Contains(e.Key))
                 .Select(e => e.Key)
                 .ToList();
             Assert.True(missing.Count == 0, $"{workload}: Aspirate sets {string.Join(", ", missing)}, which the overlay's ConfigMap drops");
