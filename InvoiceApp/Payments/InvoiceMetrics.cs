@@ -12,10 +12,7 @@ public sealed class InvoiceMetrics
 
     public static readonly ActivitySource ActivitySource = new(Name);
 
-    /// <summary>
-    /// Seconds, as OpenTelemetry's own HTTP duration histograms use: the SDK's default buckets (0, 5, 10, 25 ...) suit
-    /// milliseconds and would put every payment in the first one.
-    /// </summary>
+    // Seconds, as OpenTelemetry's HTTP histograms use: the SDK's default buckets (0, 5, 10, ...) would put every payment in the first.
     private static readonly double[] DurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 30];
 
     private readonly Counter<long> _paid;
@@ -30,22 +27,22 @@ public sealed class InvoiceMetrics
         _time = time ?? TimeProvider.System;
         var meter = meterFactory.Create(Name);
         _paid = meter.CreateCounter<long>("invoices.paid", "{invoice}", "Invoices paid");
-        _failed = meter.CreateCounter<long>("invoices.payment_failures", "{invoice}", "Invoice payments that failed and left the invoice unpaid");
-        _inDoubt = meter.CreateCounter<long>("invoices.payments_in_doubt", "{invoice}", "Invoice payments whose outcome is unknown, left in doubt for recovery to settle");
+        _failed = meter.CreateCounter<long>(
+            "invoices.payment_failures", "{invoice}", "Invoice payments that failed and left the invoice unpaid");
+        _inDoubt = meter.CreateCounter<long>(
+            "invoices.payments_in_doubt", "{invoice}", "Invoice payments whose outcome is unknown, left in doubt for recovery to settle");
         _duration = meter.CreateHistogram<double>("invoices.pay.duration", "s", "Time to pay one invoice, provider call included",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
-        // Observed at each scrape, so they are absent until recovery's first round: an alert then sees no data, never
-        // a made-up zero. The overdue time keeps growing between rounds, even when recovery stops.
+        // Absent until recovery's first round, so an alert sees no data, not a made-up zero; overdue grows even if recovery stops.
         meter.CreateObservableGauge("invoices.in_doubt", () => ObserveRecovery(r => r.Unsettled.Count), "{invoice}",
             "Payments in doubt past their claim's lease, waiting for recovery to settle them");
         meter.CreateObservableGauge("invoices.in_doubt.overdue", () => ObserveRecovery(r => r.Unsettled.Count == 0 ? 0
                 : (r.Unsettled.OldestOverdue + (_time.GetUtcNow() - r.At)).TotalSeconds), "s",
             "How long past its lease the oldest payment in doubt is; 0 when none");
-        meter.CreateObservableGauge("invoices.recovery.last_success", () => ObserveRecovery(r => r.At.ToUnixTimeMilliseconds() / 1000.0), "s",
-            "Unix time at which recovery last finished a round");
+        meter.CreateObservableGauge("invoices.recovery.last_success",
+            () => ObserveRecovery(r => r.At.ToUnixTimeMilliseconds() / 1000.0), "s", "Unix time at which recovery last finished a round");
     }
 
-    /// <summary>Recovery finished a round; <paramref name="unsettled"/> is what it left behind.</summary>
     public void RecoveryFinished(UnsettledClaims unsettled) => _lastRecovery = new Recovery(unsettled, _time.GetUtcNow());
 
     private IEnumerable<Measurement<T>> ObserveRecovery<T>(Func<Recovery, T> value) where T : struct =>
@@ -53,7 +50,6 @@ public sealed class InvoiceMetrics
 
     private sealed record Recovery(UnsettledClaims Unsettled, DateTimeOffset At);
 
-    /// <summary>The <c>pay invoice</c> span around one claimed invoice's payment; <see cref="PaymentFinished"/> ends its story.</summary>
     public static Activity? StartPayment(PaymentClaim claim)
     {
         var activity = ActivitySource.StartActivity("pay invoice");
@@ -64,11 +60,6 @@ public sealed class InvoiceMetrics
         return activity;
     }
 
-    /// <summary>
-    /// Records how a claimed invoice's payment ended: the outcome and, for a failure or a payment in doubt, the error
-    /// on its span; one count and the duration. A claim settled without paying (recovery released it) is no payment
-    /// and is not measured.
-    /// </summary>
     public void PaymentFinished(Activity? span, Invoice invoice, PaymentOutcome outcome, TimeSpan duration)
     {
         span?.SetTag("invoice.outcome", outcome.Name);
@@ -76,6 +67,7 @@ public sealed class InvoiceMetrics
         {
             span?.SetStatus(ActivityStatusCode.Error, error);
         }
+        // Recovery released the claim without paying: no payment to count or time.
         if (outcome is PaymentOutcome.Settled)
         {
             return;

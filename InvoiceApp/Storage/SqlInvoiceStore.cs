@@ -4,14 +4,10 @@ using Persistence;
 
 namespace InvoiceApp.Storage;
 
-/// <summary>
-/// Invoices in SQLite or PostgreSQL, each statement constant text run through <see cref="Database"/>; every state
-/// change is one conditional UPDATE. Lease times are <see cref="Database.NowMilliseconds"/>: PostgreSQL's server
-/// clock, or the clock of the one host a SQLite file lives on.
-/// </summary>
+// Every state change is one conditional UPDATE; leases run on PostgreSQL's clock, or on the one host a SQLite file lives on.
 public sealed class SqlInvoiceStore(Database database) : IInvoiceStore
 {
-    /// <summary>Readiness: reads the table (one row at most), so a store that lost it is not ready.</summary>
+    // Reads the table (one row at most), so a store that lost it is not ready.
     public const string ReadinessQuery = "SELECT COUNT(*) FROM (SELECT 1 FROM invoices LIMIT 1) AS probe";
 
     private const string Unpaid = "unpaid";
@@ -30,15 +26,18 @@ public sealed class SqlInvoiceStore(Database database) : IInvoiceStore
         """;
     private const string StateIndex = "CREATE INDEX IF NOT EXISTS invoices_state ON invoices (state)";
 
-    /// <summary>Money is exact on both engines: text in SQLite (no floating point), NUMERIC in PostgreSQL.</summary>
+    // Money is exact on both engines: text in SQLite (no floating point), NUMERIC in PostgreSQL.
     private static readonly Schema InvoicesSchema = new(
         Sqlite: [$"CREATE TABLE IF NOT EXISTS invoices (id VARCHAR(64) PRIMARY KEY, value TEXT NOT NULL, {Columns})", StateIndex],
-        Postgres: [$"CREATE TABLE IF NOT EXISTS invoices (id VARCHAR(64) PRIMARY KEY, value NUMERIC(14, 2) NOT NULL, {Columns})", StateIndex]);
+        Postgres:
+        [
+            $"CREATE TABLE IF NOT EXISTS invoices (id VARCHAR(64) PRIMARY KEY, value NUMERIC(14, 2) NOT NULL, {Columns})",
+            StateIndex,
+        ]);
 
     private const string Insert = "INSERT INTO invoices (id, value, currency) VALUES (@id, @value, @currency) ON CONFLICT (id) DO NOTHING";
 
-    // The numbers 1 to @count, counted by the database: one statement however many. (WHERE true tells SQLite's
-    // parser that ON CONFLICT belongs to the INSERT, not to a join.)
+    // The database counts 1 to @count, one statement however many; WHERE true tells SQLite ON CONFLICT is the INSERT's, not a join's.
     private const string Seed = """
         WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < @count)
         INSERT INTO invoices (id, value, currency)
@@ -61,7 +60,11 @@ public sealed class SqlInvoiceStore(Database database) : IInvoiceStore
         SELECT COUNT(*), COALESCE({Now} - MIN(lease_until), 0) FROM invoices
          WHERE state IN ('{Paying}', '{InDoubt}') AND lease_until < {Now}
         """;
-    private const string SelectExpired = $"SELECT id FROM invoices WHERE state IN ('{Paying}', '{InDoubt}') AND lease_until < {Now} ORDER BY id";
+    private const string SelectExpired = $"""
+        SELECT id FROM invoices
+         WHERE state IN ('{Paying}', '{InDoubt}') AND lease_until < {Now}
+         ORDER BY id
+        """;
 
     // One statement decides: of any number of callers, in any number of processes, one gets the claim.
     private const string Claim = $"""
@@ -91,18 +94,28 @@ public sealed class SqlInvoiceStore(Database database) : IInvoiceStore
         RETURNING id, value, currency, attempts
         """;
 
-    private const string Renew = $"UPDATE invoices SET lease_until = {Now} + @lease WHERE id = @id AND state = '{Paying}' AND claim_token = @token";
+    private const string Renew = $"""
+        UPDATE invoices SET lease_until = {Now} + @lease
+         WHERE id = @id AND state = '{Paying}' AND claim_token = @token
+        """;
 
     // Not conditional on the token: the provider holds the payment, so the invoice is paid whoever holds the claim now.
-    private const string SetPaid =
-        $"UPDATE invoices SET state = '{Paid}', claim_token = NULL, lease_until = NULL, paid_at = {Now} WHERE id = @id AND state <> '{Paid}'";
+    private const string SetPaid = $"""
+        UPDATE invoices SET state = '{Paid}', claim_token = NULL, lease_until = NULL, paid_at = {Now}
+         WHERE id = @id AND state <> '{Paid}'
+        """;
 
     // The lease stays as it is: recovery waits for it, by which time any request of this attempt is over.
-    private const string SetInDoubt = $"UPDATE invoices SET state = '{InDoubt}' WHERE id = @id AND state = '{Paying}' AND claim_token = @token";
+    private const string SetInDoubt = $"""
+        UPDATE invoices SET state = '{InDoubt}'
+         WHERE id = @id AND state = '{Paying}' AND claim_token = @token
+        """;
 
     // Conditional on the token: a claim that expired and was taken over belongs to its new holder.
-    private const string SetUnpaid =
-        $"UPDATE invoices SET state = '{Unpaid}', claim_token = NULL, lease_until = NULL WHERE id = @id AND state = '{Paying}' AND claim_token = @token";
+    private const string SetUnpaid = $"""
+        UPDATE invoices SET state = '{Unpaid}', claim_token = NULL, lease_until = NULL
+         WHERE id = @id AND state = '{Paying}' AND claim_token = @token
+        """;
 
     public async Task InitializeAsync(IEnumerable<Invoice> seed, CancellationToken cancellationToken)
     {
@@ -113,13 +126,16 @@ public sealed class SqlInvoiceStore(Database database) : IInvoiceStore
         }
     }
 
-    public async Task<int> SeedUnpaidAsync(string idPrefix, int count, decimal value, string currency, CancellationToken cancellationToken) =>
+    public async Task<int> SeedUnpaidAsync(
+        string idPrefix, int count, decimal value, string currency, CancellationToken cancellationToken) =>
         count <= 0
             ? 0
-            : await database.ExecuteAsync(Seed, [("count", count), ("prefix", idPrefix), ("value", value), ("currency", currency)], cancellationToken);
+            : await database.ExecuteAsync(
+                Seed, [("count", count), ("prefix", idPrefix), ("value", value), ("currency", currency)], cancellationToken);
 
     public async Task<bool> AddAsync(Invoice invoice, CancellationToken cancellationToken) =>
-        await database.ExecuteAsync(Insert, [("id", invoice.InvoiceId), ("value", invoice.Value), ("currency", invoice.Currency)], cancellationToken) == 1;
+        await database.ExecuteAsync(
+            Insert, [("id", invoice.InvoiceId), ("value", invoice.Value), ("currency", invoice.Currency)], cancellationToken) == 1;
 
     public Task<IReadOnlyList<Invoice>> ListAsync(InvoiceSelection selection, CancellationToken cancellationToken) => selection switch
     {
@@ -143,10 +159,16 @@ public sealed class SqlInvoiceStore(Database database) : IInvoiceStore
     public Task<PaymentClaim?> TryClaimAsync(string invoiceId, TimeSpan lease, CancellationToken cancellationToken)
     {
         var token = Guid.NewGuid();
-        return database.QueryFirstOrDefaultAsync(Claim, [("token", token.ToString()), ("lease", (long)lease.TotalMilliseconds), ("id", invoiceId)],
+        return database.QueryFirstOrDefaultAsync(
+            Claim,
+            [("token", token.ToString()), ("lease", (long)lease.TotalMilliseconds), ("id", invoiceId)],
             reader => new PaymentClaim(
-                new Invoice(reader.GetString(0), reader.GetDecimal(1), reader.GetString(2).Trim(), false) { PaymentState = PaymentState.Pending },
-                token, reader.GetInt32(3)),
+                new Invoice(reader.GetString(0), reader.GetDecimal(1), reader.GetString(2).Trim(), false)
+                {
+                    PaymentState = PaymentState.Pending,
+                },
+                token,
+                reader.GetInt32(3)),
             cancellationToken);
     }
 
@@ -186,7 +208,9 @@ public sealed class SqlInvoiceStore(Database database) : IInvoiceStore
     }
 
     public async Task<bool> RenewAsync(PaymentClaim claim, TimeSpan lease, CancellationToken cancellationToken) =>
-        await database.ExecuteAsync(Renew, [("lease", (long)lease.TotalMilliseconds), ("id", claim.Invoice.InvoiceId), ("token", claim.Token.ToString())],
+        await database.ExecuteAsync(
+            Renew,
+            [("lease", (long)lease.TotalMilliseconds), ("id", claim.Invoice.InvoiceId), ("token", claim.Token.ToString())],
             cancellationToken) == 1;
 
     public Task MarkPaidAsync(PaymentClaim claim, CancellationToken cancellationToken) =>
@@ -207,6 +231,9 @@ public sealed class SqlInvoiceStore(Database database) : IInvoiceStore
             InDoubt => PaymentState.InDoubt,
             _ => PaymentState.Unpaid,
         };
-        return new Invoice(reader.GetString(0), reader.GetDecimal(1), reader.GetString(2).Trim(), state == PaymentState.Paid) { PaymentState = state };
+        return new Invoice(reader.GetString(0), reader.GetDecimal(1), reader.GetString(2).Trim(), state == PaymentState.Paid)
+        {
+            PaymentState = state,
+        };
     }
 }

@@ -36,7 +36,8 @@ public sealed class BadInputTests
         // Some data to keep: two payments recorded, the three demo invoices unpaid.
         foreach (var (id, value) in new[] { ("KEEP-1", 12.15m), ("KEEP-2", 999999999.99m) })
         {
-            using var recorded = await http.PostAsJsonAsync(new Uri(provider.Address, "/payments/pay"), new { id, value, currency = "EUR" }, token);
+            using var recorded = await http.PostAsJsonAsync(
+                new Uri(provider.Address, "/payments/pay"), new { id, value, currency = "EUR" }, token);
             recorded.EnsureSuccessStatusCode();
         }
         var paymentsBefore = await http.GetStringAsync(new Uri(provider.Address, "/payments"), token);
@@ -46,7 +47,8 @@ public sealed class BadInputTests
         var wrong = new ConcurrentQueue<string>();
         var statuses = new ConcurrentDictionary<int, int>();
         var rejectedByKestrel = 0;
-        await Parallel.ForEachAsync(requests, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = token }, async (request, ct) =>
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = token };
+        await Parallel.ForEachAsync(requests, parallel, async (request, ct) =>
         {
             var service = request.Service == MalformedRequests.Provider ? provider : invoiceApp;
             using var message = request.ToMessage(service.Address);
@@ -73,14 +75,16 @@ public sealed class BadInputTests
             $"; {rejectedByKestrel} rejected by Kestrel before the application (400 without a body)" +
             $"; kinds: {string.Join(", ", requests.GroupBy(request => request.Kind).Select(group => $"{group.Key} {group.Count()}"))}";
         TestContext.Current.TestOutputHelper?.WriteLine(figures);
-        Assert.True(wrong.IsEmpty, $"{wrong.Count} answers were not a 4xx with an error, e.g.:\n{string.Join("\n", wrong.Take(20))}\n{figures}");
+        Assert.True(wrong.IsEmpty,
+            $"{wrong.Count} answers were not a 4xx with an error, e.g.:\n{string.Join("\n", wrong.Take(20))}\n{figures}");
 
         foreach (var service in new[] { provider, invoiceApp })
         {
             using var health = await http.GetAsync(new Uri(service.Address, "/health"), token);
             Assert.True(health.IsSuccessStatusCode, $"{service.Name} is not healthy after the bad input:\n{service.RecentOutput}");
             Assert.False(service.HasExited);
-            Assert.True(service.ErrorsLogged.Count == 0, $"{service.Name} logged errors:\n{string.Join("\n", service.ErrorsLogged.Take(10))}\n{service.RecentOutput}");
+            var errors = string.Join("\n", service.ErrorsLogged.Take(10));
+            Assert.True(service.ErrorsLogged.Count == 0, $"{service.Name} logged errors:\n{errors}\n{service.RecentOutput}");
         }
         Assert.Equal(paymentsBefore, await http.GetStringAsync(new Uri(provider.Address, "/payments"), token));
         Assert.Equal(invoicesBefore, await http.GetStringAsync(new Uri(invoiceApp.Address, "/invoices"), token));

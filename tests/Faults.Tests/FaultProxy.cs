@@ -11,10 +11,12 @@ namespace Faults.Tests;
 /// <param name="FailRate">Answered 500 without reaching the provider.</param>
 /// <param name="DropBeforeRate">Connection dropped before the request reaches the provider.</param>
 /// <param name="DropAfterRate">Forwarded, the provider records it, then the connection is dropped: the caller cannot know.</param>
-/// <param name="DelayRate">Forwarded, then the answer is held back for <paramref name="Delay"/>, longer than the caller's attempt timeout.</param>
+/// <param name="DelayRate">
+/// Forwarded, then the answer is held back for <paramref name="Delay"/>, longer than the caller's attempt timeout.
+/// </param>
 public sealed record FaultPlan(double FailRate, double DropBeforeRate, double DropAfterRate, double DelayRate, TimeSpan Delay)
 {
-    /// <summary>Added to every forwarded answer after the provider has recorded it: widens the window in which a crash leaves a payment in doubt.</summary>
+    /// <summary>Added after the provider has recorded a payment: widens the window in which a crash leaves it in doubt.</summary>
     public TimeSpan Latency { get; init; }
 
     public static readonly FaultPlan Healthy = new(0, 0, 0, 0, TimeSpan.Zero);
@@ -31,7 +33,8 @@ public sealed record ForwardedPayment(string? Id, int Status);
 public sealed class FaultProxy : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly HttpClient _upstream = new(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(2) }) { Timeout = TimeSpan.FromSeconds(30) };
+    private readonly HttpClient _upstream =
+        new(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(2) }) { Timeout = TimeSpan.FromSeconds(30) };
     private readonly Random _random;
     private readonly Lock _randomLock = new();
     private long _requests;
@@ -70,12 +73,16 @@ public sealed class FaultProxy : IAsyncDisposable
 
     public long Requests => Interlocked.Read(ref _requests);
 
-    public long FaultsInjected => Interlocked.Read(ref _failed) + Interlocked.Read(ref _droppedBefore) + Interlocked.Read(ref _droppedAfter) + Interlocked.Read(ref _delayed);
+    public long FaultsInjected =>
+        Interlocked.Read(ref _failed) + Interlocked.Read(ref _droppedBefore)
+        + Interlocked.Read(ref _droppedAfter) + Interlocked.Read(ref _delayed);
 
     public long UpstreamDownDrops => Interlocked.Read(ref _upstreamDown);
 
     public string Describe() =>
-        $"{Requests} requests, {FaultsInjected} faults injected (500: {_failed}, dropped before: {_droppedBefore}, dropped after recording: {_droppedAfter}, delayed past timeout: {_delayed}), {UpstreamDownDrops} dropped while the provider was down";
+        $"{Requests} requests, {FaultsInjected} faults injected (500: {_failed}, dropped before: {_droppedBefore}, " +
+        $"dropped after recording: {_droppedAfter}, delayed past timeout: {_delayed}), " +
+        $"{UpstreamDownDrops} dropped while the provider was down";
 
     public static async Task<FaultProxy> StartAsync(int seed, CancellationToken cancellationToken)
     {

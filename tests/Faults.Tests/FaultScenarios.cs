@@ -14,7 +14,8 @@ public sealed class FaultScenarios
 
     private const int FaultsBeforeRecovery = 150;
 
-    private static readonly FaultPlan BadWeather = new(FailRate: 0.2, DropBeforeRate: 0.05, DropAfterRate: 0.1, DelayRate: 0.05, Delay: TimeSpan.FromSeconds(1.5));
+    private static readonly FaultPlan BadWeather =
+        new(FailRate: 0.2, DropBeforeRate: 0.05, DropAfterRate: 0.1, DelayRate: 0.05, Delay: TimeSpan.FromSeconds(1.5));
 
     [Theory]
     [ClassData(typeof(Engines))]
@@ -41,7 +42,8 @@ public sealed class FaultScenarios
         await paying;
 
         var audit = await system.AuditAsync(app, token);
-        Report("provider failing, timing out, then recovering", engine, system, audit, clock.Elapsed, $"{paidInBadWeather} confirmed during the faults");
+        Report("provider failing, timing out, then recovering", engine, system, audit, clock.Elapsed,
+            $"{paidInBadWeather} confirmed during the faults");
         audit.AssertExactlyOnce(system.Diagnostics);
     }
 
@@ -104,7 +106,8 @@ public sealed class FaultScenarios
         await paying;
 
         var audit = await system.AuditAsync(app, token);
-        Report("invoice-app killed 3 times while paying 1,000", engine, system, audit, clock.Elapsed, $"left in doubt at each kill: {string.Join("; ", inDoubt)}");
+        Report("invoice-app killed 3 times while paying 1,000", engine, system, audit, clock.Elapsed,
+            $"left in doubt at each kill: {string.Join("; ", inDoubt)}");
         audit.AssertExactlyOnce(system.Diagnostics);
     }
 
@@ -120,10 +123,13 @@ public sealed class FaultScenarios
         var apps = new ServiceProcess[3];
         // Replicas starting together also race to migrate the schema.
         await Task.WhenAll(Enumerable.Range(0, apps.Length).Select(async i => apps[i] = await system.StartInvoiceAppAsync(token)));
-        system.Proxy.Plan = new FaultPlan(FailRate: 0.1, DropBeforeRate: 0, DropAfterRate: 0.05, DelayRate: 0.02, Delay: TimeSpan.FromSeconds(1.5));
+        system.Proxy.Plan =
+            new FaultPlan(FailRate: 0.1, DropBeforeRate: 0, DropAfterRate: 0.05, DelayRate: 0.02, Delay: TimeSpan.FromSeconds(1.5));
 
         // Two clients per replica, as a load balancer would spread them.
-        var paying = Enumerable.Range(0, apps.Length * 2).Select(i => system.PayUntilAllPaidAsync(() => apps[i % apps.Length], token)).ToList();
+        var paying = Enumerable.Range(0, apps.Length * 2)
+            .Select(i => system.PayUntilAllPaidAsync(() => apps[i % apps.Length], token))
+            .ToList();
         await system.WaitForConfirmedAsync(250, token);
         await system.KillInvoiceAppAsync(apps[1]);
         apps[1] = await system.StartInvoiceAppAsync(token);
@@ -163,7 +169,9 @@ public sealed class FaultScenarios
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"[{scenario} / {engine}] {audit.Invoices} invoices, {system.PayCalls} POST /invoices/pay; proxy: {system.Proxy.Describe()}; " +
             $"crashes survived: {system.CrashesSurvived}; double payments found: {audit.DoublePayments}; invoices lost: {audit.Lost}; " +
-            $"replays absorbed by the provider: {audit.ReplaysAbsorbed}; errors logged by the services: {errors.Count}; {notes}; {elapsed.TotalSeconds:F1} s");
-        Assert.True(errors.Count == 0, $"the services logged errors:\n{string.Join("\n", errors.Take(10))}\n{system.ErrorDetails}\n{system.Diagnostics}");
+            $"replays absorbed by the provider: {audit.ReplaysAbsorbed}; errors logged by the services: {errors.Count}; " +
+            $"{notes}; {elapsed.TotalSeconds:F1} s");
+        Assert.True(errors.Count == 0,
+            $"the services logged errors:\n{string.Join("\n", errors.Take(10))}\n{system.ErrorDetails}\n{system.Diagnostics}");
     }
 }

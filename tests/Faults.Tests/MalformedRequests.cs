@@ -9,7 +9,15 @@ namespace Faults.Tests;
 /// Malformed at the HTTP level (a NUL in the request target): Kestrel answers 400 itself, before any application
 /// code runs, and no middleware can give that answer a body.
 /// </param>
-public sealed record MalformedRequest(string Service, string Kind, HttpMethod Method, string PathAndQuery, byte[]? Body, string? ContentType, bool Chunked = false, bool RejectedByKestrel = false)
+public sealed record MalformedRequest(
+    string Service,
+    string Kind,
+    HttpMethod Method,
+    string PathAndQuery,
+    byte[]? Body,
+    string? ContentType,
+    bool Chunked = false,
+    bool RejectedByKestrel = false)
 {
     public HttpRequestMessage ToMessage(Uri service)
     {
@@ -23,8 +31,11 @@ public sealed record MalformedRequest(string Service, string Kind, HttpMethod Me
         return message;
     }
 
-    public override string ToString() =>
-        $"{Kind}: {Method} {Service}{PathAndQuery} [{ContentType}] {(Body is null ? "" : Encoding.UTF8.GetString(Body.AsSpan(0, Math.Min(Body.Length, 200))))}";
+    public override string ToString()
+    {
+        var body = Body is null ? "" : Encoding.UTF8.GetString(Body.AsSpan(0, Math.Min(Body.Length, 200)));
+        return $"{Kind}: {Method} {Service}{PathAndQuery} [{ContentType}] {body}";
+    }
 }
 
 /// <summary>
@@ -38,7 +49,8 @@ public static class MalformedRequests
 
     private const string Json = "application/json";
 
-    private static readonly string[] ControlCharacters = ["\u0000", "\u0001", "\n", "\r", "\t", "\u001b", "\u007f", "\u0085", "\u2028", "\u2029"];
+    private static readonly string[] ControlCharacters =
+        ["\u0000", "\u0001", "\n", "\r", "\t", "\u001b", "\u007f", "\u0085", "\u2028", "\u2029"];
 
     public static IReadOnlyList<MalformedRequest> Generate(int seed, int count)
     {
@@ -65,7 +77,8 @@ public static class MalformedRequests
         return random.Next(4) switch
         {
             0 => Pay("broken json (truncated)", valid[..random.Next(valid.Length - 1)]),
-            1 => Pay("broken json (garbage)", new string([.. Enumerable.Range(0, random.Next(1, 80)).Select(_ => (char)random.Next(32, 127))]) + "{"),
+            1 => Pay("broken json (garbage)",
+                new string([.. Enumerable.Range(0, random.Next(1, 80)).Select(_ => (char)random.Next(32, 127))]) + "{"),
             2 => Pay("broken json (trailing comma)", valid.Replace("}", ",}", StringComparison.Ordinal)),
             _ => Pay("broken json (single quotes)", valid.Replace('"', '\'')),
         };
@@ -80,13 +93,18 @@ public static class MalformedRequests
         {
             0 => Pay("wrong type: id", $$"""{"id":{{ids[random.Next(ids.Length)]}},"value":12.15,"currency":"EUR"}"""),
             1 => Pay("wrong type: value", $$"""{"id":"{{Id(i)}}","value":{{values[random.Next(values.Length)]}},"currency":"EUR"}"""),
-            _ => Pay("wrong type: currency", $$"""{"id":"{{Id(i)}}","value":12.15,"currency":{{currencies[random.Next(currencies.Length)]}}}"""),
+            _ => Pay("wrong type: currency",
+                $$"""{"id":"{{Id(i)}}","value":12.15,"currency":{{currencies[random.Next(currencies.Length)]}}}"""),
         };
     }
 
     private static MalformedRequest HugeNumbers(Random random, int i)
     {
-        string[] values = ["1e400", "-1e400", "79228162514264337593543950336", "99999999999999999999999999999999999", "1000000000.01", "1e10", "1E+28", "123456789012345678901234567890.12"];
+        string[] values =
+        [
+            "1e400", "-1e400", "79228162514264337593543950336", "99999999999999999999999999999999999", "1000000000.01", "1e10", "1E+28",
+            "123456789012345678901234567890.12",
+        ];
         return Pay("huge number", $$"""{"id":"{{Id(i)}}","value":{{values[random.Next(values.Length)]}},"currency":"EUR"}""");
     }
 
@@ -95,7 +113,8 @@ public static class MalformedRequests
         var negative = (-random.Next(1, 100000) / 100m).ToString(CultureInfo.InvariantCulture);
         var fractionalCent = (random.Next(1, 100000) / 1000m + 0.0001m).ToString(CultureInfo.InvariantCulture);
         string[] values = [negative, fractionalCent, "-0.01", "0.001", "12.151", "1e-5", "0", "-0", "0.00", "12.150000001"];
-        return Pay("negative, zero or fractional-cent amount", $$"""{"id":"{{Id(i)}}","value":{{values[random.Next(values.Length)]}},"currency":"EUR"}""");
+        return Pay("negative, zero or fractional-cent amount",
+            $$"""{"id":"{{Id(i)}}","value":{{values[random.Next(values.Length)]}},"currency":"EUR"}""");
     }
 
     private static MalformedRequest BadIds(Random random, int i)
@@ -136,7 +155,8 @@ public static class MalformedRequests
     private static MalformedRequest WrongContentType(Random random, int i)
     {
         // A valid payment under a type that is not JSON: recording it would show in the data.
-        string?[] types = ["text/plain", "application/xml", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "image/png", null];
+        string?[] types =
+            ["text/plain", "application/xml", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "image/png", null];
         var body = $$"""{"id":"{{Id(i)}}","value":12.15,"currency":"EUR"}""";
         return Pay("wrong content type", body, types[random.Next(types.Length)]);
     }
@@ -156,7 +176,8 @@ public static class MalformedRequests
     private static MalformedRequest DeepNesting(Random random, int i)
     {
         var depth = random.Next(65, 2000);
-        return Pay("deep nesting", $$"""{"id":"{{Id(i)}}","value":12.15,"currency":"EUR","x":{{new string('[', depth)}}{{new string(']', depth)}}}""");
+        return Pay("deep nesting",
+            $$"""{"id":"{{Id(i)}}","value":12.15,"currency":"EUR","x":{{new string('[', depth)}}{{new string(']', depth)}}}""");
     }
 
     /// <summary>A key sent twice, also in another case: a parser keeping the last one would record the other amount or id.</summary>
@@ -182,7 +203,8 @@ public static class MalformedRequests
             "12.149999999999999999999999999999", "12.1500000000000000000000000000001", "0.0000000000000000000000000000001",
             "1.215e1", "1E2", "12.15E0", "1215e-2", "1e+2", "1.0e0", "5E-1",
         ];
-        return Pay("inexact or exponent amount", $$"""{"id":"{{Id(i)}}","value":{{values[random.Next(values.Length)]}},"currency":"EUR"}""");
+        return Pay("inexact or exponent amount",
+            $$"""{"id":"{{Id(i)}}","value":{{values[random.Next(values.Length)]}},"currency":"EUR"}""");
     }
 
     /// <summary>Ids that GET /payments/{id} could not find as sent, or that look like another id.</summary>
@@ -204,7 +226,8 @@ public static class MalformedRequests
             $"{Id(i)}%E2%80%8B", $"%E2%80%AE{Id(i)}", $".{Id(i)}", "%D0%86", $"BAD%20{i}",
         ];
         var id = ids[random.Next(ids.Length)];
-        return new MalformedRequest(Provider, "bad payment id in path", HttpMethod.Get, $"/payments/{id}", null, null, RejectedByKestrel: id == "%00");
+        return new MalformedRequest(
+            Provider, "bad payment id in path", HttpMethod.Get, $"/payments/{id}", null, null, RejectedByKestrel: id == "%00");
     }
 
     private static MalformedRequest UnknownRoutes(Random random, int i)
@@ -212,18 +235,24 @@ public static class MalformedRequests
         var onProvider = random.Next(2) == 0;
         string[] paths = onProvider
             ? ["/payments/pay/now", "/pay", "/admin", $"/payments/{Id(i)}/refund", "/payments/a/b/c", "/.env", "/payments%2Fpay"]
-            : ["/invoices/1", "/invoice", "/invoices/pay/now", "/admin", $"/invoices/{Id(i)}/pay", "/.git/config", "/invoices/%2E%2E/etc/passwd"];
-        return new MalformedRequest(onProvider ? Provider : Invoices, "unknown route", HttpMethod.Get, paths[random.Next(paths.Length)], null, null);
+            : [
+                "/invoices/1", "/invoice", "/invoices/pay/now", "/admin", $"/invoices/{Id(i)}/pay", "/.git/config",
+                "/invoices/%2E%2E/etc/passwd",
+            ];
+        return new MalformedRequest(
+            onProvider ? Provider : Invoices, "unknown route", HttpMethod.Get, paths[random.Next(paths.Length)], null, null);
     }
 
     private static MalformedRequest WrongMethods(Random random, int i)
     {
         (string Service, HttpMethod Method, string Path)[] wrong =
         [
-            (Provider, HttpMethod.Delete, "/payments/pay"), (Provider, HttpMethod.Put, "/payments/pay"), (Provider, HttpMethod.Patch, "/payments"),
-            (Provider, HttpMethod.Delete, $"/payments/{Id(i)}"), (Provider, HttpMethod.Post, "/payments"), (Provider, HttpMethod.Options, "/payments/pay"),
-            (Invoices, HttpMethod.Delete, "/invoices"), (Invoices, HttpMethod.Put, "/invoices/pay"), (Invoices, HttpMethod.Get, "/invoices/pay"),
-            (Invoices, HttpMethod.Post, "/invoices"), (Invoices, HttpMethod.Patch, "/invoices/pay"), (Invoices, new HttpMethod("PURGE"), "/invoices"),
+            (Provider, HttpMethod.Delete, "/payments/pay"), (Provider, HttpMethod.Put, "/payments/pay"),
+            (Provider, HttpMethod.Patch, "/payments"), (Provider, HttpMethod.Delete, $"/payments/{Id(i)}"),
+            (Provider, HttpMethod.Post, "/payments"), (Provider, HttpMethod.Options, "/payments/pay"),
+            (Invoices, HttpMethod.Delete, "/invoices"), (Invoices, HttpMethod.Put, "/invoices/pay"),
+            (Invoices, HttpMethod.Get, "/invoices/pay"), (Invoices, HttpMethod.Post, "/invoices"),
+            (Invoices, HttpMethod.Patch, "/invoices/pay"), (Invoices, new HttpMethod("PURGE"), "/invoices"),
         ];
         var (service, method, path) = wrong[random.Next(wrong.Length)];
         var body = method == HttpMethod.Get || method == HttpMethod.Options ? null : Encoding.UTF8.GetBytes("{\"id\":\"x\"}");
@@ -237,6 +266,7 @@ public static class MalformedRequests
             "paid=maybe", "paid=", "paid=1", "paid=0", "paid=yes", "paid=null", "paid=%00", "paid=tru%C3%A9", "paid=%FF",
             "paid=true&paid=false", $"paid={new string('t', random.Next(10, 3000))}", "paid=%E2%80%A8", "paid=[true]", "paid={}",
         ];
-        return new MalformedRequest(Invoices, "weird query string", HttpMethod.Get, $"/invoices?{queries[random.Next(queries.Length)]}", null, null);
+        return new MalformedRequest(
+            Invoices, "weird query string", HttpMethod.Get, $"/invoices?{queries[random.Next(queries.Length)]}", null, null);
     }
 }

@@ -47,7 +47,9 @@ public sealed partial class MetricsAndLogsTests
         using var http = new HttpClient();
         using var response = await http.GetAsync(new Uri(system.Provider.Address, "/payments"), Cancel);
 
-        string? Finished() => system.Provider.RecentOutput.Split('\n').FirstOrDefault(l => l.Contains("Request finished", StringComparison.Ordinal));
+        string? Finished() => system.Provider.RecentOutput
+            .Split('\n')
+            .FirstOrDefault(l => l.Contains("Request finished", StringComparison.Ordinal));
         await Eventually.WaitUntilAsync(() => Finished() is not null);
         var line = Finished()!;
         using var json = JsonDocument.Parse(line);
@@ -102,7 +104,8 @@ public sealed partial class MetricsAndLogsTests
                 return await server.ValueAsync(sli, token) is { } value && !double.IsNaN(value);
             }, TimeSpan.FromSeconds(60));
         }
-        Assert.True(await server.ValueAsync("slo:payment_errors:ratio_rate5m", token) > 0, "failures and payments in doubt count as errors");
+        Assert.True(
+            await server.ValueAsync("slo:payment_errors:ratio_rate5m", token) > 0, "failures and payments in doubt count as errors");
         Assert.True(await server.ValueAsync("sum(invoices_payments_in_doubt_total)", token) > 0, "payments ended in doubt");
         // Within their lease they are not overdue yet: the gauges read 0, present from recovery's first round.
         Assert.Equal(0, await server.ValueAsync("max(invoices_in_doubt_overdue_seconds)", token));

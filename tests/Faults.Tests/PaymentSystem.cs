@@ -75,7 +75,11 @@ public sealed class PaymentSystem : IAsyncDisposable
     {
         string[] currencies = ["EUR", "GBP", "DKK", "USD"];
         var invoices = Enumerable.Range(1, count)
-            .Select(i => new Invoice($"INV-{i:D5}", decimal.Parse($"{i % 997 + 1}.{i % 100:D2}", CultureInfo.InvariantCulture), currencies[i % currencies.Length], false))
+            .Select(i => new Invoice(
+                $"INV-{i:D5}",
+                decimal.Parse($"{i % 997 + 1}.{i % 100:D2}", CultureInfo.InvariantCulture),
+                currencies[i % currencies.Length],
+                false))
             .ToList();
         await using var database = InvoicesDb.Open();
         var store = new SqlInvoiceStore(database);
@@ -105,7 +109,8 @@ public sealed class PaymentSystem : IAsyncDisposable
     }
 
     /// <param name="settings">Environment variables over the short timeouts above.</param>
-    public async Task<ServiceProcess> StartInvoiceAppAsync(CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? settings = null)
+    public async Task<ServiceProcess> StartInvoiceAppAsync(
+        CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? settings = null)
     {
         var environment = new Dictionary<string, string>(Resilience)
         {
@@ -132,12 +137,16 @@ public sealed class PaymentSystem : IAsyncDisposable
     public void CountCrashSurvived() => CrashesSurvived++;
 
     /// <summary>Errors any of the processes logged, killed ones included.</summary>
-    public IReadOnlyList<string> ErrorsLogged => [.. _started.SelectMany(process => process.ErrorsLogged.Select(error => $"{process.Name}: {error}"))];
+    public IReadOnlyList<string> ErrorsLogged =>
+        [.. _started.SelectMany(process => process.ErrorsLogged.Select(error => $"{process.Name}: {error}"))];
 
     /// <summary>The messages and exceptions under the errors the services logged.</summary>
-    public string ErrorDetails => string.Join("\n", _started.Where(process => process.ErrorsLogged.Count > 0).Select(process => $"--- {process.Name} errors\n{process.ErrorDetails}"));
+    public string ErrorDetails => string.Join("\n", _started
+        .Where(process => process.ErrorsLogged.Count > 0)
+        .Select(process => $"--- {process.Name} errors\n{process.ErrorDetails}"));
 
-    public string Diagnostics => string.Join("\n", _started.Select(process => $"--- {process.Name} {process.Address}\n{process.RecentOutput}"));
+    public string Diagnostics =>
+        string.Join("\n", _started.Select(process => $"--- {process.Name} {process.Address}\n{process.RecentOutput}"));
 
     /// <summary>
     /// One <c>POST /invoices/pay</c>; 200, 202 and 502 are all answers (202: others are paying some right now; 502:
@@ -149,8 +158,12 @@ public sealed class PaymentSystem : IAsyncDisposable
         try
         {
             using var response = await _http.PostAsync(new Uri(app.Address, "/invoices/pay"), null, cancellationToken);
-            Assert.True(response.StatusCode is System.Net.HttpStatusCode.OK or System.Net.HttpStatusCode.Accepted or System.Net.HttpStatusCode.BadGateway,
-                $"POST /invoices/pay answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}\n{app.RecentOutput}");
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            Assert.True(
+                response.StatusCode is System.Net.HttpStatusCode.OK
+                    or System.Net.HttpStatusCode.Accepted
+                    or System.Net.HttpStatusCode.BadGateway,
+                $"POST /invoices/pay answered {(int)response.StatusCode}: {body}\n{app.RecentOutput}");
             return (int)response.StatusCode;
         }
         catch (HttpRequestException) when (app.HasExited)
@@ -162,8 +175,9 @@ public sealed class PaymentSystem : IAsyncDisposable
             // Not killed by the test: say what the process wrote last. A crash closes its socket a moment before
             // its exit is seen, so look again after a short wait.
             await Task.Delay(500, CancellationToken.None);
+            var state = app.HasExited ? "has exited" : "is still running";
             throw new InvalidOperationException(
-                $"POST /invoices/pay to {app.Name} at {app.Address} failed ({e.Message}); the process {(app.HasExited ? "has exited" : "is still running")}:\n{app.RecentOutput}", e);
+                $"POST /invoices/pay to {app.Name} at {app.Address} failed ({e.Message}); the process {state}:\n{app.RecentOutput}", e);
         }
     }
 
@@ -179,7 +193,8 @@ public sealed class PaymentSystem : IAsyncDisposable
             try
             {
                 await PayOnceAsync(current, cancellationToken);
-                var unpaid = await _http.GetFromJsonAsync<List<InvoiceView>>(new Uri(current.Address, "/invoices?paid=false"), cancellationToken);
+                var unpaid = await _http.GetFromJsonAsync<List<InvoiceView>>(
+                    new Uri(current.Address, "/invoices?paid=false"), cancellationToken);
                 if (unpaid is { Count: 0 })
                 {
                     return;

@@ -25,7 +25,8 @@ public sealed class PrometheusServer : IAsyncDisposable
     }
 
     /// <param name="targets">Job name to the metrics port on 127.0.0.1.</param>
-    public static async Task<PrometheusServer> StartAsync(string prometheus, Dictionary<string, int> targets, CancellationToken cancellationToken)
+    public static async Task<PrometheusServer> StartAsync(
+        string prometheus, Dictionary<string, int> targets, CancellationToken cancellationToken)
     {
         var folder = Directory.CreateTempSubdirectory("invoice-payments-prometheus-");
         var rules = Directory.GetFiles(RepositoryRoot.Combine("deploy", "monitoring", "rules"), "*.yaml");
@@ -43,7 +44,11 @@ public sealed class PrometheusServer : IAsyncDisposable
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         var start = new ProcessStartInfo(prometheus,
-            [$"--config.file={configFile}", $"--storage.tsdb.path={Path.Combine(folder.FullName, "data")}", $"--web.listen-address=127.0.0.1:{port}"])
+        [
+            $"--config.file={configFile}",
+            $"--storage.tsdb.path={Path.Combine(folder.FullName, "data")}",
+            $"--web.listen-address=127.0.0.1:{port}",
+        ])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -70,7 +75,8 @@ public sealed class PrometheusServer : IAsyncDisposable
     /// <summary>The value of an expression that yields one series; null when it yields none.</summary>
     public async Task<double?> ValueAsync(string expression, CancellationToken cancellationToken)
     {
-        using var answer = JsonDocument.Parse(await _http.GetStringAsync($"/api/v1/query?query={Uri.EscapeDataString(expression)}", cancellationToken));
+        var query = $"/api/v1/query?query={Uri.EscapeDataString(expression)}";
+        using var answer = JsonDocument.Parse(await _http.GetStringAsync(query, cancellationToken));
         var result = answer.RootElement.GetProperty("data").GetProperty("result");
         return result.GetArrayLength() == 0
             ? null

@@ -26,16 +26,18 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public Uri Address => _process.Address;
 
-    /// <summary>Killed by the test (set before the signal goes out, so a refused connection is never mistaken for a crash) or exited.</summary>
+    // Killed by the test or exited; set before the kill signal goes out, so a refused connection is never taken for a crash.
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Log entries at level Error or Critical (the console logger's <c>fail:</c> and <c>crit:</c>), except the resilience pipeline's: unhandled exceptions among them.</summary>
+    /// <summary>
+    /// Log entries at level Error or Critical (the console logger's <c>fail:</c> and <c>crit:</c>), except the resilience
+    /// pipeline's: unhandled exceptions among them.
+    /// </summary>
     public IReadOnlyCollection<string> ErrorsLogged => _errors;
 
     /// <summary>What followed each logged error's header: its message and the top of its exception.</summary>
     public string ErrorDetails => string.Join('\n', _errorDetails);
 
-    /// <summary>The last lines the process wrote, for a failure message.</summary>
     public string RecentOutput => _process.RecentOutput;
 
     public static string AssemblyPath(string service) =>
@@ -44,7 +46,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         ?? throw new InvalidOperationException($"the test project does not reference the service {service}");
 
     /// <summary>Starts the service and returns once its readiness probe answers 200.</summary>
-    public static async Task<ServiceProcess> StartAsync(string name, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<ServiceProcess> StartAsync(
+        string name, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var assembly = AssemblyPath(name);
         var start = ListeningProcess.InProduction(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [assembly],
@@ -68,11 +71,9 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Ends the process at once, as a crash or an OOM kill would: no graceful shutdown.</summary>
     public Task KillAsync() => _process.KillAsync();
 
-    /// <summary>
-    /// Sends SIGTERM, as the kubelet does on every rollout and scale-down, and waits for the process to exit on its
-    /// own. Returns how long that took.
-    /// </summary>
-    public Task<TimeSpan> TerminateAsync(TimeSpan timeout, CancellationToken cancellationToken) => _process.TerminateAsync(timeout, cancellationToken);
+    /// <summary>SIGTERM, as the kubelet sends on every rollout and scale-down; returns how long the process took to exit.</summary>
+    public Task<TimeSpan> TerminateAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        _process.TerminateAsync(timeout, cancellationToken);
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 

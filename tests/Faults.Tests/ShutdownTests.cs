@@ -28,7 +28,8 @@ public sealed class ShutdownTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public async Task Sigterm_mid_payment_drains_answers_without_500_exits_in_time_and_loses_nothing(string engine, bool providerSlowerThanDrain)
+    public async Task Sigterm_mid_payment_drains_answers_without_500_exits_in_time_and_loses_nothing(
+        string engine, bool providerSlowerThanDrain)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(150));
@@ -61,7 +62,8 @@ public sealed class ShutdownTests
         // The answer: 502 (the invoices not yet begun were not attempted), listing what happened to each.
         Assert.True(status == 502, $"POST /invoices/pay answered {status}: {raw}\n{app.RecentOutput}");
         using var body = JsonDocument.Parse(raw);
-        string[] Ids(string list) => [.. body.RootElement.GetProperty(list).EnumerateArray().Select(item => item.GetProperty("InvoiceId").GetString()!)];
+        string[] Ids(string list) =>
+            [.. body.RootElement.GetProperty(list).EnumerateArray().Select(item => item.GetProperty("InvoiceId").GetString()!)];
         var paid = Ids("paid");
         var inDoubt = Ids("inDoubt");
         var failed = Ids("failed");
@@ -89,10 +91,14 @@ public sealed class ShutdownTests
         await system.PayUntilAllPaidAsync(() => restarted, token);
         var audit = await system.AuditAsync(restarted, token);
         TestContext.Current.TestOutputHelper?.WriteLine(
-            $"[SIGTERM mid-payment / {engine} / provider answering in {latency.TotalSeconds:F1} s, drain {DrainTimeout.TotalSeconds:F0} s] " +
-            $"answered {status}: {paid.Length} paid, {inDoubt.Length} in doubt, {failed.Length} not attempted; exited {exitedAfter.TotalSeconds:F1} s after SIGTERM; " +
-            $"after restart and recovery: {held.Count} held by the provider = {held.Count} shown paid; double payments: {audit.DoublePayments}; invoices lost: {audit.Lost}");
+            $"[SIGTERM mid-payment / {engine} / provider answering in {latency.TotalSeconds:F1} s, " +
+            $"drain {DrainTimeout.TotalSeconds:F0} s] " +
+            $"answered {status}: {paid.Length} paid, {inDoubt.Length} in doubt, {failed.Length} not attempted; " +
+            $"exited {exitedAfter.TotalSeconds:F1} s after SIGTERM; " +
+            $"after restart and recovery: {held.Count} held by the provider = {held.Count} shown paid; " +
+            $"double payments: {audit.DoublePayments}; invoices lost: {audit.Lost}");
         audit.AssertExactlyOnce(system.Diagnostics);
-        Assert.True(system.ErrorsLogged.Count == 0, $"the services logged errors:\n{string.Join("\n", system.ErrorsLogged.Take(10))}\n{system.ErrorDetails}\n{system.Diagnostics}");
+        var errors = string.Join("\n", system.ErrorsLogged.Take(10));
+        Assert.True(system.ErrorsLogged.Count == 0, $"the services logged errors:\n{errors}\n{system.ErrorDetails}\n{system.Diagnostics}");
     }
 }
