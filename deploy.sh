@@ -93,15 +93,12 @@ parse_arguments() {
 check_prerequisites() {
   step "checking prerequisites"
   require kubectl "install kubectl: https://kubernetes.io/docs/tasks/tools/"
-  if [ "$delete" = true ]; then
-    return
-  fi
+  [ "$delete" = false ] || return 0
   require git "install git; the image tag is the commit being deployed"
   require dotnet "install the .NET 10 SDK: https://dotnet.microsoft.com/download"
   require openssl "install OpenSSL (or LibreSSL); it makes the Ingress's certificate"
-  if [ -n "${ASPIRATE:-}" ]; then
-    require "$ASPIRATE" "ASPIRATE must name an aspirate executable (or unset it to use dotnet tool restore)"
-  fi
+  [ -z "${ASPIRATE:-}" ] \
+    || require "$ASPIRATE" "ASPIRATE must name an aspirate executable (or unset it to use dotnet tool restore)"
   if [ "$dry_run" = false ]; then
     require docker "install Docker: https://docs.docker.com/get-docker/"
     require minikube "install Minikube: https://minikube.sigs.k8s.io/docs/start/"
@@ -131,9 +128,7 @@ compute_image_tag() {
     image_tag="${image_tag}-dirty-$(printf '%s\n' "$changes" | git hash-object --stdin | cut -c1-8)"
   fi
   # A JIT build of the same commit is another image: switching back and forth never reuses the other kind.
-  if [ "$jit" = true ]; then
-    image_tag="${image_tag}-jit"
-  fi
+  [ "$jit" = false ] || image_tag="${image_tag}-jit"
   printf 'image tag: %s\n' "$image_tag"
 }
 
@@ -148,9 +143,8 @@ start_minikube() {
   minikube -p "$profile" addons enable ingress >/dev/null
   # The HorizontalPodAutoscalers read CPU usage from metrics-server.
   minikube -p "$profile" addons enable metrics-server >/dev/null
-  if ! "${kubectl_cmd[@]}" get daemonset calico-node -n kube-system >/dev/null 2>&1; then
-    fail "profile '$profile' runs without Calico, so NetworkPolicies would be ignored; recreate it (minikube delete -p $profile) or use another profile"
-  fi
+  "${kubectl_cmd[@]}" get daemonset calico-node -n kube-system >/dev/null 2>&1 \
+    || fail "profile '$profile' runs without Calico, so NetworkPolicies would be ignored; recreate it (minikube delete -p $profile) or use another profile"
 }
 
 # memory_mebibytes QUANTITY: a node's memory capacity (Ki, Mi, Gi or bytes) in MiB.
@@ -192,15 +186,11 @@ node_runtime_identifier() {
 # Native AOT compiles for the OS and CPU it runs on: a linux node of another architecture, or macOS and
 # Windows, cannot be served from here, so the script says how instead of failing deep inside the compiler.
 check_aot_host() {
-  local runtime_identifier="$1" host_identifier
-  case "$(uname -s)-$(uname -m)" in
-    Linux-x86_64) host_identifier=linux-x64 ;;
-    Linux-aarch64 | Linux-arm64) host_identifier=linux-arm64 ;;
-    *) host_identifier="$(uname -s)-$(uname -m)" ;;
-  esac
-  if [ "$host_identifier" != "$runtime_identifier" ]; then
-    fail "native AOT cannot build $runtime_identifier images on this host ($host_identifier): run with --jit, or publish inside the SDK's aot container (see docs/performance.md)"
-  fi
+  local host
+  host="$(uname -s)-$(uname -m)"
+  case "$host" in Linux-x86_64) host=linux-x64 ;; Linux-aarch64 | Linux-arm64) host=linux-arm64 ;; esac
+  [ "$host" = "$1" ] || fail "native AOT cannot build $1 images on this host ($host): run with --jit, or publish" \
+    "inside the SDK's aot container (see docs/performance.md)"
 }
 
 # Images built elsewhere must already be in the profile: IfNotPresent never reaches a registry for them.
@@ -438,9 +428,8 @@ wait_for_rollouts() {
   "${kubectl_cmd[@]}" rollout status deployment/payment-provider -n payments --timeout=5m
   "${kubectl_cmd[@]}" rollout status deployment/invoice-app -n invoices --timeout=5m
   "${kubectl_cmd[@]}" rollout status deployment/prometheus -n monitoring --timeout=5m
-  if [ "$with_dashboard" = true ]; then
-    "${kubectl_cmd[@]}" rollout status deployment/aspire-dashboard -n observability --timeout=5m
-  fi
+  [ "$with_dashboard" = false ] \
+    || "${kubectl_cmd[@]}" rollout status deployment/aspire-dashboard -n observability --timeout=5m
 }
 
 # The services log in as their roles: they wait for the Job, which may fail (then its log says why).

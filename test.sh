@@ -186,11 +186,9 @@ check_every_invoice_paid() {
   if grep -qv ' paid$' "$work_dir/paid.txt"; then
     fail "GET /invoices?paid=true listed an invoice that is not paid"
   fi
-  local id missing=()
-  while read -r id _; do
-    grep -q "^$id " "$work_dir/paid.txt" || missing+=("$id")
-  done <"$work_dir/all.txt"
-  [ ${#missing[@]} -eq 0 ] || fail "not listed as paid after paying: ${missing[*]}"
+  local missing
+  missing="$(cut -d' ' -f1 "$work_dir/all.txt" | grep -vxF -f <(cut -d' ' -f1 "$work_dir/paid.txt") | tr '\n' ' ' || true)"
+  [ -z "$missing" ] || fail "not listed as paid after paying: $missing"
   request GET '/invoices?paid=false' 200 "$work_dir/unpaid.json"
   invoice_lines "$work_dir/unpaid.json" >"$work_dir/unpaid.txt"
   [ ! -s "$work_dir/unpaid.txt" ] || fail "still unpaid after paying: $(tr '\n' ';' <"$work_dir/unpaid.txt")"
@@ -328,10 +326,7 @@ check_prometheus() {
   forward=$!
   until targets="$(curl -fsS "http://127.0.0.1:$port/api/v1/targets" 2>/dev/null)"; do
     tries=$((tries + 1))
-    if [ "$tries" -ge 20 ]; then
-      kill "$forward" 2>/dev/null || true
-      fail "Prometheus did not answer through port-forward"
-    fi
+    [ "$tries" -lt 20 ] || { kill "$forward" 2>/dev/null || true; fail "Prometheus did not answer through port-forward"; }
     sleep 1
   done
   rules="$(curl -fsS "http://127.0.0.1:$port/api/v1/rules" || true)"
