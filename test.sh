@@ -5,9 +5,10 @@
 # and asks the API server what each team may do. Exits non-zero with a message on the first failure.
 set -euo pipefail
 
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 FAIL_PREFIX="test.sh: FAILED: "
 # shellcheck source=tools/common.sh
-. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/tools/common.sh"
+. "$ROOT/tools/common.sh"
 
 profile="invoice-payments"
 base_url=""
@@ -18,9 +19,9 @@ resolve=""
 through_ingress=false
 curl_options=()
 probe_image="busybox:1.37"
-work_dir=""
 kubectl_cmd=()
 failures=0
+probe_script=""
 
 usage() {
   cat <<'EOF'
@@ -85,7 +86,6 @@ check_prerequisites() {
     require minikube "install Minikube, or pass --base-url"
   fi
   make_temporary_folder
-  work_dir="$temporary_folder"
 }
 
 # The Ingress's own host name, resolved to the node's IP: the name its certificate is made for.
@@ -186,11 +186,9 @@ check_every_invoice_paid() {
   if grep -qv ' paid$' "$work_dir/paid.txt"; then
     fail "GET /invoices?paid=true listed an invoice that is not paid"
   fi
-  local id missing=()
-  while read -r id _; do
-    grep -q "^$id " "$work_dir/paid.txt" || missing+=("$id")
-  done <"$work_dir/all.txt"
-  [ ${#missing[@]} -eq 0 ] || fail "not listed as paid after paying: ${missing[*]}"
+  local missing
+  missing="$(cut -d' ' -f1 "$work_dir/all.txt" | grep -vxF -f <(cut -d' ' -f1 "$work_dir/paid.txt") | tr '\n' ' ' || true)"
+  [ -z "$missing" ] || fail "not listed as paid after paying: $missing"
   request GET '/invoices?paid=false' 200 "$work_dir/unpaid.json"
   invoice_lines "$work_dir/unpaid.json" >"$work_dir/unpaid.txt"
   [ ! -s "$work_dir/unpaid.txt" ] || fail "still unpaid after paying: $(tr '\n' ';' <"$work_dir/unpaid.txt")"
@@ -203,25 +201,69 @@ check_payment_provider_not_exposed() {
   printf 'GET %s/payments answers 404\n' "$base_url"
 }
 
-# --- NetworkPolicy truth table ---------------------------------------------------------------------
+# --- the tables under deploy/, which tests/Deployment.Tests evaluates over the render too ---------------
 
-pod_ip() {
-  local namespace="$1" app="$2" ip
-  ip="$("${kubectl_cmd[@]}" get pods -n "$namespace" -l "app=$app" --field-selector=status.phase=Running \
+# verdict WHAT EXPECTED ACTUAL: one line of a table's check, counting the cells that do not hold.
+verdict() {
+  if [ "$3" = "$2" ]; then
+    printf '  ok    %-72s %s\n' "$1" "$2"
+  else
+    printf '  FAIL  %-72s expected %s, got %s\n' "$1" "$2" "${3:-no answer}"
+    failures=$((failures + 1))
+  fi
+}
+
+# The namespace and labels of the probe pod that stands in for a source of the truth table.
+probe_pod() {
+  case "$1" in
+    invoice-app) echo "invoices app=invoice-app" ;;
+    payment-provider) echo "payments app=payment-provider" ;;
+    unlabelled-in-*) echo "${1#unlabelled-in-} run=probe" ;;
+    other-namespace) echo "default run=probe" ;;
+    ingress-nginx) echo "ingress-nginx app.kubernetes.io/name=ingress-nginx,app.kubernetes.io/component=controller" ;;
+    *) fail "deploy/network-policy-truth-table.txt: no probe pod stands in for '$1' (probe it with 'no')" ;;
+  esac
+}
+
+# A destination's pod IP, asked of the API server: probing ports, not names, a DNS block is never taken for a
+# policy block.
+target_ip() {
+  case "$1" in
+    kube-dns) set -- kube-system k8s-app=kube-dns ;;
+    invoice-app) set -- invoices app=invoice-app ;;
+    payment-provider) set -- payments app=payment-provider ;;
+    postgres) set -- data app=postgres ;;
+    prometheus) set -- monitoring app=prometheus ;;
+    aspire-dashboard) set -- observability app=aspire-dashboard ;;
+    *) fail "deploy/network-policy-truth-table.txt: no pod '$1' to probe" ;;
+  esac
+  local ip
+  ip="$("${kubectl_cmd[@]}" get pods -n "$1" -l "$2" --field-selector=status.phase=Running \
     -o jsonpath='{.items[0].status.podIP}' 2>/dev/null || true)"
-  [ -n "$ip" ] || fail "no running $app pod in namespace $namespace to probe"
+  [ -n "$ip" ] || fail "no running pod $2 in namespace $1 to probe"
   printf '%s' "$ip"
 }
 
-# The probe pod meets the restricted profile itself, never becomes ready (so no Service sends it
-# traffic even when it wears an app's labels), and reports one line per target: "<name> open|closed".
+# Adds to $probe_script the check of one cell, which prints "TO:PORT/PROTOCOL allowed|blocked".
+add_probe() {
+  local check
+  # nc cannot tell an open UDP port: DNS over UDP is checked by resolving a name.
+  if [ "$1:$3" = kube-dns:UDP ]; then
+    check="nslookup payment-provider.payments.svc.cluster.local >/dev/null 2>&1"
+  else
+    check="nc -z -w 3 $(target_ip "$1") $2"
+  fi
+  probe_script+="if $check; then echo '$1:$2/$3 allowed'; else echo '$1:$2/$3 blocked'; fi; "
+}
+
+# The probe pod meets the restricted profile itself and never becomes ready (so no Service sends it traffic even
+# when it wears an app's labels).
 probe_overrides() {
-  local name="$1" script="$2"
   cat <<EOF
 {"spec":{"automountServiceAccountToken":false,
  "securityContext":{"runAsNonRoot":true,"runAsUser":10001,"runAsGroup":10001,"seccompProfile":{"type":"RuntimeDefault"}},
- "containers":[{"name":"$name","image":"$probe_image","imagePullPolicy":"IfNotPresent",
-  "command":["sh","-c",$(printf '%s' "$script" | json_string)],
+ "containers":[{"name":"$1","image":"$probe_image","imagePullPolicy":"IfNotPresent",
+  "command":["sh","-c",$(printf '%s' "$probe_script" | jq -Rs .)],
   "readinessProbe":{"exec":{"command":["false"]}},
   "resources":{"requests":{"cpu":"10m","memory":"16Mi"},"limits":{"cpu":"100m","memory":"32Mi"}},
   "securityContext":{"allowPrivilegeEscalation":false,"readOnlyRootFilesystem":true,"runAsNonRoot":true,
@@ -229,151 +271,62 @@ probe_overrides() {
 EOF
 }
 
-json_string() {
-  jq -Rs .
-}
-
-# run_probe NAMESPACE LABELS TARGETS...  where a target is "name=ip:port"; DNS checks are "dns=name".
+# run_probe NAMESPACE LABELS: runs $probe_script in a probe pod and prints its answers.
 run_probe() {
-  local namespace="$1" labels="$2" script="" target name address
-  shift 2
-  for target in "$@"; do
-    name="${target%%=*}"
-    address="${target#*=}"
-    if [ "$name" = dns ]; then
-      script+="if nslookup $address >/dev/null 2>&1; then echo 'dns-udp open'; else echo 'dns-udp closed'; fi; "
-    else
-      script+="if nc -z -w 3 ${address%:*} ${address##*:}; then echo '$name open'; else echo '$name closed'; fi; "
-    fi
-  done
   local pod
   pod="probe-$(date +%s)-$RANDOM"
-  "${kubectl_cmd[@]}" run "$pod" -n "$namespace" --image="$probe_image" --restart=Never --rm -i --quiet \
-    --labels="$labels" --overrides="$(probe_overrides "$pod" "$script")" --pod-running-timeout=2m </dev/null 2>/dev/null \
-    || fail "the probe pod in $namespace ($labels) did not run"
+  "${kubectl_cmd[@]}" run "$pod" -n "$1" --image="$probe_image" --restart=Never --rm -i --quiet --labels="$2" \
+    --overrides="$(probe_overrides "$pod")" --pod-running-timeout=2m </dev/null 2>/dev/null \
+    || fail "the probe pod in $1 ($2) did not run"
 }
 
-expect() {
-  local results="$1" source="$2" name="$3" wanted="$4" actual
-  actual="$(awk -v n="$name" '$1 == n {print $2}' <<<"$results")"
-  if [ "$actual" = "$wanted" ]; then
-    printf '  ok    %-40s -> %-26s %s\n' "$source" "$name" "$( [ "$wanted" = open ] && echo allowed || echo blocked )"
-  else
-    printf '  FAIL  %-40s -> %-26s expected %s, got %s\n' "$source" "$name" "$wanted" "${actual:-no answer}"
-    failures=$((failures + 1))
-  fi
-}
-
+# The rows marked probe=yes for the variant deployed, one probe pod per source.
 check_network_policies() {
-  step "NetworkPolicy truth table (probe pods, pod IPs resolved first through the API)"
-  local invoice_app payment_provider postgres dns dashboard=""
-  invoice_app="$(pod_ip invoices invoice-app)"
-  payment_provider="$(pod_ip payments payment-provider)"
-  postgres="$(pod_ip data postgres)"
-  dns="$("${kubectl_cmd[@]}" get pods -n kube-system -l k8s-app=kube-dns -o jsonpath='{.items[0].status.podIP}')"
-  if "${kubectl_cmd[@]}" get namespace observability >/dev/null 2>&1; then
-    dashboard="$(pod_ip observability aspire-dashboard)"
-  fi
-  local targets=("payment-provider:8080=$payment_provider:8080" "invoice-app:8080=$invoice_app:8080" "postgres:5432=$postgres:5432")
-  local app_targets=("${targets[@]}" "dns=payment-provider.payments.svc.cluster.local" "dns-tcp=$dns:53")
-  [ -z "$dashboard" ] || app_targets+=("dashboard-otlp:18889=$dashboard:18889")
-  [ -z "$dashboard" ] || targets+=("dashboard-otlp:18889=$dashboard:18889")
-  local results
-
-  results="$(run_probe invoices app=invoice-app "${app_targets[@]}")"
-  expect "$results" "invoice-app pod" payment-provider:8080 open
-  expect "$results" "invoice-app pod" postgres:5432 open
-  expect "$results" "invoice-app pod" dns-udp open
-  expect "$results" "invoice-app pod" dns-tcp open
-  [ -z "$dashboard" ] || expect "$results" "invoice-app pod" dashboard-otlp:18889 open
-
-  results="$(run_probe payments app=payment-provider "${app_targets[@]}")"
-  expect "$results" "payment-provider pod" invoice-app:8080 closed
-  expect "$results" "payment-provider pod" postgres:5432 open
-  expect "$results" "payment-provider pod" dns-udp open
-  expect "$results" "payment-provider pod" dns-tcp open
-  [ -z "$dashboard" ] || expect "$results" "payment-provider pod" dashboard-otlp:18889 open
-
-  results="$(run_probe invoices run=probe "${targets[@]}")"
-  expect "$results" "pod in invoices without the app labels" payment-provider:8080 closed
-  expect "$results" "pod in invoices without the app labels" invoice-app:8080 closed
-  expect "$results" "pod in invoices without the app labels" postgres:5432 closed
-  [ -z "$dashboard" ] || expect "$results" "pod in invoices without the app labels" dashboard-otlp:18889 closed
-
-  results="$(run_probe default run=probe "${targets[@]}")"
-  expect "$results" "pod in another namespace" payment-provider:8080 closed
-  expect "$results" "pod in another namespace" invoice-app:8080 closed
-  expect "$results" "pod in another namespace" postgres:5432 closed
-
-  results="$(run_probe ingress-nginx app.kubernetes.io/name=ingress-nginx,app.kubernetes.io/component=controller "${targets[@]}")"
-  expect "$results" "ingress-nginx controller" payment-provider:8080 closed
-  expect "$results" "ingress-nginx controller" invoice-app:8080 open
-  expect "$results" "ingress-nginx controller" postgres:5432 closed
-
+  step "NetworkPolicy truth table (deploy/network-policy-truth-table.txt, probe pods)"
+  local variant=overlay rows="$work_dir/probed-cells" sources source pod from to port protocol expected results
+  if "${kubectl_cmd[@]}" get namespace observability >/dev/null 2>&1; then variant=with-dashboard; fi
+  awk -v variant="$variant" '!/^#/ && $7 == "yes" && ($1 == "all" || $1 == variant)' \
+    "$ROOT/deploy/network-policy-truth-table.txt" >"$rows"
+  sources="$(awk '!seen[$2]++ { print $2 }' "$rows")"
+  for source in $sources; do
+    probe_script=""
+    while read -r _ from to port protocol _ <&3; do
+      if [ "$from" = "$source" ]; then add_probe "$to" "$port" "$protocol"; fi
+    done 3<"$rows"
+    pod="$(probe_pod "$source")"
+    results="$(run_probe "${pod% *}" "${pod#* }")"
+    while read -r _ from to port protocol expected _ <&3; do
+      [ "$from" != "$source" ] \
+        || verdict "$from -> $to:$port/$protocol" "$expected" "$(awk -v c="$to:$port/$protocol" '$1 == c { print $2 }' <<<"$results")"
+    done 3<"$rows"
+  done
   [ "$failures" -eq 0 ] || fail "$failures cell(s) of the NetworkPolicy truth table do not hold"
 }
 
-# --- RBAC ----------------------------------------------------------------------------------------
-
-can_i() {
-  local team="$1" expected="$2" namespace="$3"
-  shift 3
-  local scope=(-n "$namespace")
-  [ "$namespace" != "-" ] || scope=()
-  local answer
-  answer="$("${kubectl_cmd[@]}" auth can-i "$@" ${scope[@]+"${scope[@]}"} --as="someone-in-$team" --as-group="$team" 2>/dev/null || true)"
-  if [ "$answer" = "$expected" ]; then
-    printf '  ok    %-20s %-45s in %-14s %s\n' "$team" "$*" "$namespace" "$answer"
-  else
-    printf '  FAIL  %-20s %-45s in %-14s expected %s, got %s\n' "$team" "$*" "$namespace" "$expected" "${answer:-no answer}"
-    failures=$((failures + 1))
-  fi
-}
-
+# Every row of the RBAC table, impersonating a member of the team's group.
 check_rbac() {
-  step "RBAC (kubectl auth can-i, impersonating a member of each team)"
-  local team own other
-  for team in invoices-developers payments-developers; do
-    own="${team%-developers}"
-    if [ "$own" = invoices ]; then other=payments; else other=invoices; fi
-    can_i "$team" yes "$own" patch deployments
-    can_i "$team" yes "$own" update deployments --subresource=scale
-    can_i "$team" yes "$own" get pods --subresource=log
-    can_i "$team" yes "$own" create configmaps
-    # Creating a Deployment is reading the namespace's Secrets (a pod can mount any): accepted in the
-    # team's own namespace only, whose Secrets hold nothing but its own service's credentials.
-    can_i "$team" yes "$own" create deployments
-    can_i "$team" no "$own" get secrets
-    can_i "$team" no "$own" create pods --subresource=exec
-    can_i "$team" no "$own" create pods --subresource=attach
-    can_i "$team" no "$own" delete networkpolicies
-    can_i "$team" no "$other" get deployments
-    can_i "$team" no "$other" get pods
-    can_i "$team" no data get pods
-    can_i "$team" no data get secrets
-    can_i "$team" no data create pods
-    can_i "$team" no data patch statefulsets
-    can_i "$team" no "$other" create deployments
-    can_i "$team" no - create namespaces
-    can_i "$team" no - list nodes
-  done
-  can_i payments-developers no payments create ingresses
+  step "RBAC (deploy/rbac-table.txt, kubectl auth can-i)"
+  local team namespace verb resource expected options answer
+  while read -r team namespace verb resource expected <&3; do
+    case "$team" in '#'* | team | '') continue ;; esac
+    options=(--as="someone-in-$team" --as-group="$team")
+    [ "$namespace" = - ] || options+=(-n "$namespace")
+    case "$resource" in */*) options+=(--subresource="${resource#*/}") ;; esac
+    answer="$("${kubectl_cmd[@]}" auth can-i "$verb" "${resource%%/*}" "${options[@]}" </dev/null 2>/dev/null || true)"
+    verdict "$team: $verb $resource in $namespace" "$expected" "$answer"
+  done 3<"$ROOT/deploy/rbac-table.txt"
   [ "$failures" -eq 0 ] || fail "$failures RBAC answer(s) differ from the table"
 }
 
 check_prometheus() {
   step "Prometheus: both services' targets up, the alert rules loaded"
-  command -v jq >/dev/null 2>&1 || fail "'jq' is required to read Prometheus's answers"
   local port=19090 forward targets up rules tries=0
   # Port-forward goes through the kubelet: the NetworkPolicies let no pod reach Prometheus.
   "${kubectl_cmd[@]}" -n monitoring port-forward svc/prometheus "$port:9090" >/dev/null 2>&1 &
   forward=$!
   until targets="$(curl -fsS "http://127.0.0.1:$port/api/v1/targets" 2>/dev/null)"; do
     tries=$((tries + 1))
-    if [ "$tries" -ge 20 ]; then
-      kill "$forward" 2>/dev/null || true
-      fail "Prometheus did not answer through port-forward"
-    fi
+    [ "$tries" -lt 20 ] || { kill "$forward" 2>/dev/null || true; fail "Prometheus did not answer through port-forward"; }
     sleep 1
   done
   rules="$(curl -fsS "http://127.0.0.1:$port/api/v1/rules" || true)"
@@ -405,5 +358,8 @@ main() {
   step "PASSED"
 }
 
-main "$@"
-script_completed
+# Sourced (the tests do, to run the table checks against a stand-in kubectl), it only defines its functions.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  main "$@"
+  script_completed
+fi

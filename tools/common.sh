@@ -33,7 +33,7 @@ decode_base64() {
 # bash 3.2 runs the EXIT trap with $? = 0 after an unbound-variable error, so the script would exit 0: a run
 # counts as successful only once the script calls script_completed.
 script_finished=false
-temporary_folder=""
+work_dir=""
 
 script_completed() {
   script_finished=true
@@ -42,7 +42,7 @@ script_completed() {
 # shellcheck disable=SC2317 # runs from the EXIT trap
 on_exit() {
   local status=$?
-  [ -z "$temporary_folder" ] || rm -rf "$temporary_folder"
+  [ -z "$work_dir" ] || rm -rf "$work_dir"
   if [ "$status" -eq 0 ] && [ "$script_finished" != true ]; then
     printf '%sstopped before the end (an error above)\n' "${FAIL_PREFIX:-}" >&2
     status=1
@@ -50,8 +50,8 @@ on_exit() {
   exit "$status"
 }
 
-# Makes $temporary_folder, removed when the script exits; the exit status keeps any failure.
+# Makes $work_dir, removed when the script exits; the exit status keeps any failure.
 make_temporary_folder() {
-  temporary_folder="$(mktemp -d "${TMPDIR:-/tmp}/invoice-payments.XXXXXX")"
+  work_dir="$(mktemp -d "${TMPDIR:-/tmp}/invoice-payments.XXXXXX")"
   trap on_exit EXIT
 }

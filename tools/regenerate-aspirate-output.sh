@@ -30,42 +30,38 @@ Aspirate: $ASPIRATE names the executable when set; otherwise the local tool of .
 USAGE
 }
 
-require_dotnet() {
-  require dotnet "install the .NET SDK named in global.json"
-}
-
 resolve_aspirate() {
   if [ -n "${ASPIRATE:-}" ]; then
     command -v "$ASPIRATE" >/dev/null 2>&1 || fail "ASPIRATE='$ASPIRATE' is not an executable"
     aspirate_cmd=("$ASPIRATE")
     return
   fi
-  (cd "$REPO_ROOT" && dotnet tool restore >"$WORK_DIR/tool-restore.log" 2>&1) \
-    || { cat "$WORK_DIR/tool-restore.log" >&2; fail "'dotnet tool restore' could not install aspirate 9.1.0 (or set ASPIRATE to an aspirate executable)"; }
+  (cd "$REPO_ROOT" && dotnet tool restore >"$work_dir/tool-restore.log" 2>&1) \
+    || { cat "$work_dir/tool-restore.log" >&2; fail "'dotnet tool restore' could not install aspirate 9.1.0 (or set ASPIRATE to an aspirate executable)"; }
   # `dotnet tool run` finds the local tool manifest from the current folder upwards; Aspirate runs in the
   # temporary folder, so the manifest is copied above it.
-  mkdir -p "$WORK_DIR/.config"
-  cp "$REPO_ROOT/.config/dotnet-tools.json" "$WORK_DIR/.config/dotnet-tools.json"
+  mkdir -p "$work_dir/.config"
+  cp "$REPO_ROOT/.config/dotnet-tools.json" "$work_dir/.config/dotnet-tools.json"
   aspirate_cmd=(dotnet tool run aspirate)
 }
 
 publish_manifest() {
-  mkdir -p "$WORK_DIR/manifest"
+  mkdir -p "$work_dir/manifest"
   dotnet run --project "$REPO_ROOT/AppHost" ${build_options[@]+"${build_options[@]}"} -- \
-    --publisher manifest --output-path "$WORK_DIR/manifest/aspire-manifest.json" >"$WORK_DIR/publish.log" 2>&1 \
-    || { cat "$WORK_DIR/publish.log" >&2; fail "the AppHost could not publish its manifest"; }
+    --publisher manifest --output-path "$work_dir/manifest/aspire-manifest.json" >"$work_dir/publish.log" 2>&1 \
+    || { cat "$work_dir/publish.log" >&2; fail "the AppHost could not publish its manifest"; }
 }
 
 run_aspirate() {
   # Aspirate resolves the manifest's relative project paths against the current folder and writes its
   # aspirate-state.json there: it runs from the folder that holds the manifest.
-  (cd "$WORK_DIR/manifest" && "${aspirate_cmd[@]}" generate --non-interactive \
+  (cd "$work_dir/manifest" && "${aspirate_cmd[@]}" generate --non-interactive \
     --aspire-manifest aspire-manifest.json --output-path aspirate-output --output-format kustomize \
     --skip-build --disable-secrets --include-dashboard false --image-pull-policy IfNotPresent \
-    --parameter "postgres-password=$PLACEHOLDER_PASSWORD") >"$WORK_DIR/aspirate.log" 2>&1 \
-    || { cat "$WORK_DIR/aspirate.log" >&2; fail "aspirate generate failed"; }
-  [ -f "$WORK_DIR/manifest/aspirate-output/kustomization.yaml" ] \
-    || { cat "$WORK_DIR/aspirate.log" >&2; fail "aspirate generate wrote no kustomization.yaml"; }
+    --parameter "postgres-password=$PLACEHOLDER_PASSWORD") >"$work_dir/aspirate.log" 2>&1 \
+    || { cat "$work_dir/aspirate.log" >&2; fail "aspirate generate failed"; }
+  [ -f "$work_dir/manifest/aspirate-output/kustomization.yaml" ] \
+    || { cat "$work_dir/aspirate.log" >&2; fail "aspirate generate wrote no kustomization.yaml"; }
 }
 
 check_output() {
@@ -78,7 +74,7 @@ check_output() {
 replace_output() {
   rm -rf "$output"
   mkdir -p "$output"
-  cp -R "$WORK_DIR/manifest/aspirate-output/." "$output/"
+  cp -R "$work_dir/manifest/aspirate-output/." "$output/"
   printf '%s\n' "$README_LINE" >"$output/README.md"
 }
 
@@ -91,10 +87,9 @@ main() {
       *) unknown_option "$1" ;;
     esac
   done
-  require_dotnet
+  require dotnet "install the .NET SDK named in global.json"
   check_output
   make_temporary_folder
-  WORK_DIR="$temporary_folder"
   resolve_aspirate
   publish_manifest
   run_aspirate
@@ -108,7 +103,6 @@ readonly REPO_ROOT
 FAIL_PREFIX="regenerate-aspirate-output.sh: "
 # shellcheck source=tools/common.sh
 . "$REPO_ROOT/tools/common.sh"
-WORK_DIR=""
 output="$REPO_ROOT/aspirate-output"
 build_options=()
 aspirate_cmd=()

@@ -3,99 +3,75 @@ using k8s.Models;
 namespace Deployment.Tests;
 
 /// <summary>
-/// The NetworkPolicy truth table of the checklist, every cell evaluated over the rendered policies (the same
-/// table test.sh probes with real pods on a cluster), plus the database's and the dashboard's rows.
+/// The NetworkPolicy truth table of deploy/network-policy-truth-table.txt, every row evaluated over the rendered
+/// policies (test.sh probes the same rows with real pods on a cluster).
 /// </summary>
 public sealed class NetworkPolicyTruthTableTests
 {
-    public const string InvoiceApp = "invoice-app pod";
-    public const string PaymentProvider = "payment-provider pod";
-    public const string Postgres = "postgres pod";
-    public const string Dashboard = "aspire-dashboard pod";
-    public const string Prometheus = "prometheus pod";
-    public const string UnlabelledInInvoices = "pod in invoices without invoice-app's labels";
-    public const string UnlabelledInPayments = "pod in payments without payment-provider's labels";
-    public const string OtherNamespace = "pod in any other namespace";
-    public const string IngressController = "ingress-nginx controller";
+    public const string InvoiceApp = "invoice-app";
+    public const string PaymentProvider = "payment-provider";
+    public const string Postgres = "postgres";
+    public const string Dashboard = "aspire-dashboard";
+    public const string Prometheus = "prometheus";
+    public const string UnlabelledInInvoices = "unlabelled-in-invoices";
+    public const string UnlabelledInPayments = "unlabelled-in-payments";
+    public const string OtherNamespace = "other-namespace";
+    public const string IngressController = "ingress-nginx";
     public const string KubeDns = "kube-dns";
+    private const string File = "network-policy-truth-table.txt";
 
     public sealed record Cell(string Variant, string From, string To, int Port, string Protocol, bool Allowed)
     {
         public override string ToString() => $"{Variant}: {From} -> {To}:{Port}/{Protocol} {(Allowed ? "allowed" : "blocked")}";
     }
 
-    private static IEnumerable<Cell> Table(string variant)
-    {
-        var dashboard = variant == RenderedDeployment.WithDashboard;
-        // The checklist's table.
-        yield return new(variant, InvoiceApp, PaymentProvider, 8080, "TCP", true);
-        yield return new(variant, InvoiceApp, KubeDns, 53, "UDP", true);
-        yield return new(variant, InvoiceApp, KubeDns, 53, "TCP", true);
-        yield return new(variant, PaymentProvider, InvoiceApp, 8080, "TCP", false);
-        yield return new(variant, PaymentProvider, KubeDns, 53, "UDP", true);
-        yield return new(variant, PaymentProvider, KubeDns, 53, "TCP", true);
-        yield return new(variant, UnlabelledInInvoices, PaymentProvider, 8080, "TCP", false);
-        yield return new(variant, UnlabelledInInvoices, InvoiceApp, 8080, "TCP", false);
-        yield return new(variant, OtherNamespace, PaymentProvider, 8080, "TCP", false);
-        yield return new(variant, OtherNamespace, InvoiceApp, 8080, "TCP", false);
-        yield return new(variant, IngressController, PaymentProvider, 8080, "TCP", false);
-        yield return new(variant, IngressController, InvoiceApp, 8080, "TCP", true);
-        // Only the port the service listens on, even from an allowed peer.
-        yield return new(variant, InvoiceApp, PaymentProvider, 8081, "TCP", false);
-        yield return new(variant, IngressController, InvoiceApp, 8443, "TCP", false);
-        yield return new(variant, UnlabelledInPayments, PaymentProvider, 8080, "TCP", false);
-        // The database: the two services only, on 5432.
-        yield return new(variant, InvoiceApp, Postgres, 5432, "TCP", true);
-        yield return new(variant, PaymentProvider, Postgres, 5432, "TCP", true);
-        yield return new(variant, UnlabelledInInvoices, Postgres, 5432, "TCP", false);
-        yield return new(variant, UnlabelledInPayments, Postgres, 5432, "TCP", false);
-        yield return new(variant, OtherNamespace, Postgres, 5432, "TCP", false);
-        yield return new(variant, IngressController, Postgres, 5432, "TCP", false);
-        yield return new(variant, Postgres, InvoiceApp, 8080, "TCP", false);
-        yield return new(variant, Postgres, PaymentProvider, 8080, "TCP", false);
-        yield return new(variant, Postgres, KubeDns, 53, "UDP", true);
-        // Prometheus: the services' metrics port only, which nothing else reaches; nothing reaches Prometheus.
-        yield return new(variant, Prometheus, InvoiceApp, 9464, "TCP", true);
-        yield return new(variant, Prometheus, PaymentProvider, 9464, "TCP", true);
-        yield return new(variant, Prometheus, KubeDns, 53, "UDP", true);
-        yield return new(variant, Prometheus, InvoiceApp, 8080, "TCP", false);
-        yield return new(variant, Prometheus, PaymentProvider, 8080, "TCP", false);
-        yield return new(variant, Prometheus, Postgres, 5432, "TCP", false);
-        yield return new(variant, IngressController, InvoiceApp, 9464, "TCP", false);
-        yield return new(variant, InvoiceApp, PaymentProvider, 9464, "TCP", false);
-        yield return new(variant, PaymentProvider, InvoiceApp, 9464, "TCP", false);
-        yield return new(variant, UnlabelledInInvoices, InvoiceApp, 9464, "TCP", false);
-        yield return new(variant, OtherNamespace, PaymentProvider, 9464, "TCP", false);
-        yield return new(variant, InvoiceApp, Prometheus, 9090, "TCP", false);
-        yield return new(variant, IngressController, Prometheus, 9090, "TCP", false);
-        yield return new(variant, OtherNamespace, Prometheus, 9090, "TCP", false);
-        // The dashboard: OTLP in from the two services only, when it is deployed; nothing when it is not.
-        yield return new(variant, InvoiceApp, Dashboard, 18889, "TCP", dashboard);
-        yield return new(variant, PaymentProvider, Dashboard, 18889, "TCP", dashboard);
-        yield return new(variant, InvoiceApp, Dashboard, 18888, "TCP", false);
-        yield return new(variant, UnlabelledInInvoices, Dashboard, 18889, "TCP", false);
-        yield return new(variant, Postgres, Dashboard, 18889, "TCP", false);
-        if (dashboard)
-        {
-            yield return new(variant, OtherNamespace, Dashboard, 18889, "TCP", false);
-            yield return new(variant, IngressController, Dashboard, 18888, "TCP", false);
-            yield return new(variant, Dashboard, InvoiceApp, 8080, "TCP", false);
-            yield return new(variant, Dashboard, PaymentProvider, 8080, "TCP", false);
-            yield return new(variant, Dashboard, Postgres, 5432, "TCP", false);
-        }
-    }
+    private static IEnumerable<Cell> Table() =>
+        from row in TableFile.Read(File)
+        from variant in row["variant"] == "all" ? [RenderedDeployment.Default, RenderedDeployment.WithDashboard] : new[] { row["variant"] }
+        select new Cell(variant, row["from"], row["to"], int.Parse(row["port"], System.Globalization.CultureInfo.InvariantCulture),
+            row["protocol"], row["expected"] switch
+            {
+                "allowed" => true,
+                "blocked" => false,
+                var other => throw new InvalidDataException($"deploy/{File}: expected is allowed or blocked, not '{other}'"),
+            });
 
     public static TheoryData<string, string, string, int, string, bool> Cells
     {
         get
         {
             var data = new TheoryData<string, string, string, int, string, bool>();
-            foreach (var c in Table(RenderedDeployment.Default).Concat(Table(RenderedDeployment.WithDashboard)))
+            foreach (var c in Table())
             {
                 data.Add(c.Variant, c.From, c.To, c.Port, c.Protocol, c.Allowed);
             }
             return data;
         }
+    }
+
+    /// <summary>The checklist's own cells, in both variants, and every cell once; the probe column says yes or no.</summary>
+    [Fact]
+    public void The_table_file_holds_the_checklists_cells_once_each()
+    {
+        var table = Table().ToList();
+        string[] required =
+        [
+            "invoice-app -> payment-provider:8080/TCP allowed", "invoice-app -> kube-dns:53/UDP allowed", "invoice-app -> kube-dns:53/TCP allowed",
+            "payment-provider -> invoice-app:8080/TCP blocked", "payment-provider -> kube-dns:53/UDP allowed", "payment-provider -> kube-dns:53/TCP allowed",
+            "unlabelled-in-invoices -> payment-provider:8080/TCP blocked", "unlabelled-in-invoices -> invoice-app:8080/TCP blocked",
+            "other-namespace -> payment-provider:8080/TCP blocked", "other-namespace -> invoice-app:8080/TCP blocked",
+            "ingress-nginx -> payment-provider:8080/TCP blocked", "ingress-nginx -> invoice-app:8080/TCP allowed",
+            "prometheus -> invoice-app:9464/TCP allowed", "prometheus -> payment-provider:9464/TCP allowed",
+            "prometheus -> invoice-app:8080/TCP blocked", "prometheus -> payment-provider:8080/TCP blocked", "prometheus -> kube-dns:53/UDP allowed",
+        ];
+        foreach (var variant in new[] { RenderedDeployment.Default, RenderedDeployment.WithDashboard })
+        {
+            var cells = table.Where(c => c.Variant == variant).Select(c => c.ToString()[(variant.Length + 2)..]).ToList();
+            Assert.All(required, cell => Assert.Contains(cell, cells));
+            var keys = table.Where(c => c.Variant == variant).Select(c => (c.From, c.To, c.Port, c.Protocol)).ToList();
+            Assert.Equal(keys.Distinct().Count(), keys.Count);
+        }
+        Assert.All(TableFile.Read(File), row => Assert.Contains(row["probe"], new[] { "yes", "no" }));
     }
 
     [Theory, MemberData(nameof(Cells))]

@@ -1,29 +1,14 @@
 namespace Deployment.Tests;
 
 /// <summary>
-/// What each team may do, evaluated over the rendered Roles and RoleBindings: manage its own workload in its
-/// own namespace, and nothing in the other team's, the database's or the cluster's scope; never Secrets directly,
-/// exec or attach. Running pods counts as reading the namespace's Secrets (a pod can mount any of them), so a
-/// team effectively reads its own namespace's Secrets and no other's. test.sh asks a real API server the same
-/// questions with `kubectl auth can-i`.
+/// What each team may do, deploy/rbac-table.txt row by row, evaluated over the rendered Roles and RoleBindings
+/// (test.sh asks a real API server the same questions with `kubectl auth can-i`). Running pods counts as reading
+/// the namespace's Secrets (a pod can mount any of them), so a team effectively reads its own namespace's Secrets
+/// and no other's.
 /// </summary>
 public sealed class RbacTableTests
 {
-    private static readonly (string Verb, string ApiGroup, string Resource)[] ManageWorkload =
-    [
-        ("get", "apps", "deployments"), ("update", "apps", "deployments"), ("patch", "apps", "deployments"),
-        ("patch", "apps", "deployments/scale"), ("list", "", "pods"), ("delete", "", "pods"), ("get", "", "pods/log"),
-        ("create", "", "configmaps"), ("update", "", "services"), ("patch", "autoscaling", "horizontalpodautoscalers"),
-        ("update", "policy", "poddisruptionbudgets"), ("list", "", "events"),
-    ];
-
-    private static readonly (string Verb, string ApiGroup, string Resource)[] NeverAllowed =
-    [
-        ("get", "", "secrets"), ("list", "", "secrets"), ("create", "", "secrets"), ("create", "", "pods/exec"),
-        ("create", "", "pods/attach"), ("create", "", "pods/portforward"), ("create", "rbac.authorization.k8s.io", "roles"),
-        ("create", "rbac.authorization.k8s.io", "rolebindings"), ("create", "networking.k8s.io", "networkpolicies"),
-        ("delete", "networking.k8s.io", "networkpolicies"), ("create", "", "serviceaccounts"),
-    ];
+    private const string File = "rbac-table.txt";
 
     private static readonly Dictionary<string, string> TeamNamespace = new()
     {
@@ -31,37 +16,50 @@ public sealed class RbacTableTests
         ["payments-developers"] = "payments",
     };
 
+    /// <summary>Each row as the evaluator asks it: kubectl's RESOURCE[.GROUP][/SUBRESOURCE] split into API group and resource.</summary>
     public static TheoryData<string, string, string, string, string, bool> Cells
     {
         get
         {
             var data = new TheoryData<string, string, string, string, string, bool>();
-            foreach (var (team, own) in TeamNamespace)
+            foreach (var row in TableFile.Read(File))
             {
-                foreach (var ns in new[] { "invoices", "payments", "data", "observability" })
+                var (type, subresource) = row["resource"].Split('/') switch
                 {
-                    foreach (var (verb, apiGroup, resource) in ManageWorkload)
-                    {
-                        data.Add(team, verb, apiGroup, resource, ns, ns == own);
-                    }
-                    foreach (var (verb, apiGroup, resource) in NeverAllowed)
-                    {
-                        data.Add(team, verb, apiGroup, resource, ns, false);
-                    }
-                }
-                // Cluster-scoped: nothing at all.
-                data.Add(team, "create", "", "namespaces", "", false);
-                data.Add(team, "delete", "", "namespaces", "", false);
-                data.Add(team, "list", "", "nodes", "", false);
-                data.Add(team, "create", "rbac.authorization.k8s.io", "clusterrolebindings", "", false);
+                    [var t] => (t, ""),
+                    [var t, var s] => (t, "/" + s),
+                    _ => throw new InvalidDataException($"deploy/{File}: resource '{row["resource"]}'"),
+                };
+                var dot = type.IndexOf('.', StringComparison.Ordinal);
+                var (resource, apiGroup) = dot < 0 ? (type, "") : (type[..dot], type[(dot + 1)..]);
+                var expected = row["expected"] switch
+                {
+                    "yes" => true,
+                    "no" => false,
+                    var other => throw new InvalidDataException($"deploy/{File}: expected is yes or no, not '{other}'"),
+                };
+                data.Add(row["team"], row["verb"], apiGroup, resource + subresource, row["namespace"] == "-" ? "" : row["namespace"], expected);
             }
-            // Only the team whose service users reach may route traffic to it; payment-provider stays internal.
-            data.Add("invoices-developers", "create", "networking.k8s.io", "ingresses", "invoices", true);
-            data.Add("payments-developers", "create", "networking.k8s.io", "ingresses", "payments", false);
-            data.Add("someone-else", "get", "apps", "deployments", "invoices", false);
-            data.Add("someone-else", "get", "apps", "deployments", "payments", false);
             return data;
         }
+    }
+
+    /// <summary>The checklist's RBAC rows for each team in every namespace, and each team's own workload, are in the file.</summary>
+    [Fact]
+    public void The_table_file_asks_the_checklists_questions()
+    {
+        var rows = TableFile.Read(File).Select(r => $"{r["team"]} {r["namespace"]} {r["verb"]} {r["resource"]} {r["expected"]}").ToList();
+        foreach (var (team, own) in TeamNamespace)
+        {
+            foreach (var ns in new[] { "invoices", "payments", "data", "observability" })
+            {
+                Assert.All(new[] { "get secrets", "create pods/exec", "create pods/attach", "create roles.rbac.authorization.k8s.io" },
+                    question => Assert.Contains($"{team} {ns} {question} no", rows));
+                Assert.Contains($"{team} {ns} patch deployments.apps {(ns == own ? "yes" : "no")}", rows);
+            }
+            Assert.Contains($"{team} - create namespaces no", rows);
+        }
+        Assert.Equal(rows.Count, rows.Select(r => r[..r.LastIndexOf(' ')]).Distinct().Count());
     }
 
     [Theory, MemberData(nameof(Cells))]

@@ -341,7 +341,6 @@ public sealed class ScriptTests
             profile=stand-in
             kubectl_cmd=(kubectl --context stand-in)
             make_temporary_folder
-            work_dir="$temporary_folder"
             prepare_secrets
             write_secret_manifests
             script_completed
