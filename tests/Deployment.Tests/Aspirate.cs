@@ -27,8 +27,11 @@ public static class Aspirate
             return (path is not null && File.Exists(path), $"ASPIRATE='{configured}' is not an executable");
         }
         var restore = Processes.RunAsync("dotnet", ["tool", "restore"], timeout: TimeSpan.FromMinutes(3)).GetAwaiter().GetResult();
-        var firstLine = $"{restore.Output}\n{restore.Error}".Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
+        var firstLine = $"{restore.Output}\n{restore.Error}"
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .FirstOrDefault() ?? "";
         return (restore.ExitCode == 0,
-            $"aspirate is not available: ASPIRATE is not set and 'dotnet tool restore' failed ({firstLine}); set ASPIRATE to an aspirate 9.1.0 executable");
+            $"aspirate is not available: ASPIRATE is not set and 'dotnet tool restore' failed ({firstLine}); " +
+            "set ASPIRATE to an aspirate 9.1.0 executable");
     }
 }

@@ -39,7 +39,8 @@ public sealed partial class AspirateOutputTests
 
         var differences = Describe(Files(Committed), Files(generatedDirectory));
         Assert.True(differences.Length == 0,
-            $"aspirate-output/ is not what Aspirate generates for the current AppHost; run {RegenerateScript} and commit the result.\n{differences}");
+            $"aspirate-output/ is not what Aspirate generates for the current AppHost; run {RegenerateScript} and commit the result.\n" +
+            $"{differences}");
     }
 
     [Fact]
@@ -51,7 +52,8 @@ public sealed partial class AspirateOutputTests
             .SelectMany(line => PasswordValue().Matches(line).Select(m => (file.Key, Value: m.Groups["value"].Value)))).ToList();
 
         Assert.NotEmpty(passwords);
-        Assert.All(passwords, p => Assert.True(p.Value == PlaceholderPassword, $"{p.Key}: a password '{p.Value}' that is not the placeholder"));
+        Assert.All(passwords,
+            p => Assert.True(p.Value == PlaceholderPassword, $"{p.Key}: a password '{p.Value}' that is not the placeholder"));
     }
 
     [GeneratedRegex(@"(PASSWORD=|Password=)(?<value>[^;\s]*)")]
@@ -118,7 +120,10 @@ public sealed partial class AspirateOutputTests
         {
             report.Append("  no longer generated: ").Append(path).Append('\n');
         }
-        foreach (var path in committed.Keys.Intersect(generated.Keys).Where(path => committed[path] != generated[path]).Order(StringComparer.Ordinal))
+        foreach (var path in committed.Keys
+            .Intersect(generated.Keys)
+            .Where(path => committed[path] != generated[path])
+            .Order(StringComparer.Ordinal))
         {
             report.Append("--- aspirate-output/").Append(path).Append(" (committed)\n+++ ").Append(path).Append(" (generated)\n");
             var before = committed[path].Split('\n');

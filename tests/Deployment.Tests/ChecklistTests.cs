@@ -12,7 +12,8 @@ public sealed class ChecklistTests
     private static IEnumerable<(Workload Workload, V1Container Container)> Containers(RenderedDeployment rendered) =>
         rendered.Workloads.SelectMany(w => (w.Pod.InitContainers ?? []).Concat(w.Pod.Containers).Select(c => (w, c)));
 
-    private static T? Effective<T>(V1Container container, V1PodSpec pod, Func<V1SecurityContext, T?> fromContainer, Func<V1PodSecurityContext, T?> fromPod) =>
+    private static T? Effective<T>(
+        V1Container container, V1PodSpec pod, Func<V1SecurityContext, T?> fromContainer, Func<V1PodSecurityContext, T?> fromPod) =>
         (container.SecurityContext is { } own ? fromContainer(own) : default) is { } value
             ? value
             : pod.SecurityContext is { } shared ? fromPod(shared) : default;
@@ -40,9 +41,12 @@ public sealed class ChecklistTests
         Assert.All(Containers(RenderedDeployment.Of(variant)), item =>
         {
             var (workload, container) = item;
-            Assert.True(Effective(container, workload.Pod, c => c.RunAsNonRoot, p => p.RunAsNonRoot) == true, $"{workload} {container.Name}: runAsNonRoot");
-            Assert.True(Effective(container, workload.Pod, c => c.RunAsUser, p => p.RunAsUser) >= 10000, $"{workload} {container.Name}: runAsUser >= 10000");
-            Assert.True(Effective(container, workload.Pod, c => c.RunAsGroup, p => p.RunAsGroup) >= 10000, $"{workload} {container.Name}: runAsGroup >= 10000");
+            Assert.True(Effective(container, workload.Pod, c => c.RunAsNonRoot, p => p.RunAsNonRoot) == true,
+                $"{workload} {container.Name}: runAsNonRoot");
+            Assert.True(Effective(container, workload.Pod, c => c.RunAsUser, p => p.RunAsUser) >= 10000,
+                $"{workload} {container.Name}: runAsUser >= 10000");
+            Assert.True(Effective(container, workload.Pod, c => c.RunAsGroup, p => p.RunAsGroup) >= 10000,
+                $"{workload} {container.Name}: runAsGroup >= 10000");
         });
     }
 
@@ -52,7 +56,8 @@ public sealed class ChecklistTests
         Assert.All(Containers(RenderedDeployment.Of(variant)), item =>
         {
             var (workload, container) = item;
-            Assert.True(container.SecurityContext?.ReadOnlyRootFilesystem == true, $"{workload} {container.Name}: readOnlyRootFilesystem on the container");
+            Assert.True(container.SecurityContext?.ReadOnlyRootFilesystem == true,
+                $"{workload} {container.Name}: readOnlyRootFilesystem on the container");
             var tmp = container.VolumeMounts?.SingleOrDefault(m => m.MountPath == "/tmp");
             Assert.True(tmp is not null, $"{workload} {container.Name}: a volume at /tmp");
             Assert.True(tmp.ReadOnlyProperty != true, $"{workload} {container.Name}: /tmp writable");
@@ -90,7 +95,8 @@ public sealed class ChecklistTests
         var rendered = RenderedDeployment.Of(variant);
         Assert.All(rendered.Workloads, workload =>
         {
-            Assert.True(workload.Pod.HostNetwork != true && workload.Pod.HostPID != true && workload.Pod.HostIPC != true, $"{workload}: host namespaces");
+            Assert.True(workload.Pod.HostNetwork != true && workload.Pod.HostPID != true && workload.Pod.HostIPC != true,
+                $"{workload}: host namespaces");
             Assert.True(workload.Pod.Volumes?.All(v => v.HostPath is null) ?? true, $"{workload}: hostPath volume");
         });
         Assert.All(Containers(rendered), item =>
@@ -109,7 +115,8 @@ public sealed class ChecklistTests
             var (workload, container) = item;
             foreach (var resource in new[] { "cpu", "memory", "ephemeral-storage" })
             {
-                Assert.True(container.Resources?.Requests?.ContainsKey(resource) == true, $"{workload} {container.Name}: {resource} request");
+                Assert.True(container.Resources?.Requests?.ContainsKey(resource) == true,
+                    $"{workload} {container.Name}: {resource} request");
                 Assert.True(container.Resources?.Limits?.ContainsKey(resource) == true, $"{workload} {container.Name}: {resource} limit");
             }
         });
@@ -127,7 +134,8 @@ public sealed class ChecklistTests
                 return;
             }
             Assert.True(container.StartupProbe is not null, $"{workload} {container.Name}: startup probe");
-            Assert.True(container.ReadinessProbe is not null && container.LivenessProbe is not null, $"{workload} {container.Name}: readiness and liveness probes");
+            Assert.True(container.ReadinessProbe is not null && container.LivenessProbe is not null,
+                $"{workload} {container.Name}: readiness and liveness probes");
             if (workload.Exemption("probe-endpoints") is null)
             {
                 Assert.Equal("/health", container.ReadinessProbe.HttpGet?.Path);
@@ -151,7 +159,8 @@ public sealed class ChecklistTests
             var (workload, container) = item;
             var lastSegment = container.Image[(container.Image.LastIndexOf('/') + 1)..];
             var tag = lastSegment.Contains('@', StringComparison.Ordinal) ? "digest" : lastSegment.Split(':').ElementAtOrDefault(1);
-            Assert.True(!string.IsNullOrEmpty(tag) && tag != "latest", $"{workload} {container.Name}: image {container.Image} needs an explicit tag");
+            Assert.True(!string.IsNullOrEmpty(tag) && tag != "latest",
+                $"{workload} {container.Name}: image {container.Image} needs an explicit tag");
             Assert.Equal("IfNotPresent", container.ImagePullPolicy);
         });
     }
@@ -164,7 +173,9 @@ public sealed class ChecklistTests
         Assert.All(rendered.Workloads, workload =>
         {
             var autoscaler = autoscalers.SingleOrDefault(h =>
-                h.Metadata.NamespaceProperty == workload.Namespace && h.Spec.ScaleTargetRef.Kind == workload.Kind && h.Spec.ScaleTargetRef.Name == workload.Name);
+                h.Metadata.NamespaceProperty == workload.Namespace
+                && h.Spec.ScaleTargetRef.Kind == workload.Kind
+                && h.Spec.ScaleTargetRef.Name == workload.Name);
             if (autoscaler is not null)
             {
                 Assert.True(workload.Replicas is null, $"{workload}: static replicas fight the autoscaler");
@@ -173,12 +184,15 @@ public sealed class ChecklistTests
             }
             else if (workload.Replicas is not >= 2)
             {
-                Assert.True(workload.Exemption("replicas") is not null, $"{workload}: fewer than 2 replicas and no autoscaler, without a reason");
+                Assert.True(workload.Exemption("replicas") is not null,
+                    $"{workload}: fewer than 2 replicas and no autoscaler, without a reason");
                 Assert.True(workload.Exemption("autoscaling") is not null, $"{workload}: no autoscaler, without a reason");
             }
         });
         Assert.All(autoscalers, h => Assert.Contains(rendered.Workloads,
-            w => w.Namespace == h.Metadata.NamespaceProperty && w.Kind == h.Spec.ScaleTargetRef.Kind && w.Name == h.Spec.ScaleTargetRef.Name));
+            w => w.Namespace == h.Metadata.NamespaceProperty
+                && w.Kind == h.Spec.ScaleTargetRef.Kind
+                && w.Name == h.Spec.ScaleTargetRef.Name));
     }
 
     [Theory, MemberData(nameof(RenderedDeployment.Variants), MemberType = typeof(RenderedDeployment))]
@@ -197,7 +211,9 @@ public sealed class ChecklistTests
         {
             Assert.Equal("RollingUpdate", statefulSet.Spec.UpdateStrategy?.Type ?? "RollingUpdate");
             var workload = rendered.Workload(statefulSet.Metadata.Name);
-            Assert.True(statefulSet.Spec.UpdateStrategy?.RollingUpdate?.MaxUnavailable?.Value == "0" || workload.Exemption("rolling-update") is not null,
+            Assert.True(
+                statefulSet.Spec.UpdateStrategy?.RollingUpdate?.MaxUnavailable?.Value == "0"
+                || workload.Exemption("rolling-update") is not null,
                 $"{workload}: maxUnavailable 0 or a reason");
         });
     }
@@ -208,13 +224,17 @@ public sealed class ChecklistTests
         Assert.All(RenderedDeployment.Of(variant).Workloads, workload =>
         {
             var antiAffinity = workload.Pod.Affinity?.PodAntiAffinity;
-            Assert.True(antiAffinity?.RequiredDuringSchedulingIgnoredDuringExecution is null or { Count: 0 }, $"{workload}: required anti-affinity leaves pods pending on one node");
-            Assert.True(workload.Pod.TopologySpreadConstraints?.All(t => t.WhenUnsatisfiable == "ScheduleAnyway") ?? true, $"{workload}: topology spread must not block scheduling");
+            Assert.True(antiAffinity?.RequiredDuringSchedulingIgnoredDuringExecution is null or { Count: 0 },
+                $"{workload}: required anti-affinity leaves pods pending on one node");
+            Assert.True(workload.Pod.TopologySpreadConstraints?.All(t => t.WhenUnsatisfiable == "ScheduleAnyway") ?? true,
+                $"{workload}: topology spread must not block scheduling");
             var spreads = (antiAffinity?.PreferredDuringSchedulingIgnoredDuringExecution ?? [])
-                .Any(term => term.PodAffinityTerm.TopologyKey == "kubernetes.io/hostname" && term.PodAffinityTerm.LabelSelector.Matches(workload.PodLabels))
+                .Any(term => term.PodAffinityTerm.TopologyKey == "kubernetes.io/hostname"
+                    && term.PodAffinityTerm.LabelSelector.Matches(workload.PodLabels))
                 || (workload.Pod.TopologySpreadConstraints ?? [])
                     .Any(t => t.TopologyKey == "kubernetes.io/hostname" && t.LabelSelector.Matches(workload.PodLabels));
-            Assert.True(spreads || workload.Exemption("anti-affinity") is not null, $"{workload}: preferred anti-affinity on kubernetes.io/hostname selecting its own pods, or a reason");
+            Assert.True(spreads || workload.Exemption("anti-affinity") is not null,
+                $"{workload}: preferred anti-affinity on kubernetes.io/hostname selecting its own pods, or a reason");
         });
     }
 
@@ -226,9 +246,12 @@ public sealed class ChecklistTests
         var autoscalers = rendered.OfType<V2HorizontalPodAutoscaler>().ToList();
         Assert.All(rendered.Workloads.Where(w => w.Exemption("disruption-budget") is null), workload =>
         {
-            var budget = Assert.Single(budgets, b => b.Metadata.NamespaceProperty == workload.Namespace && b.Spec.Selector.Matches(workload.PodLabels));
+            var budget = Assert.Single(budgets,
+                b => b.Metadata.NamespaceProperty == workload.Namespace && b.Spec.Selector.Matches(workload.PodLabels));
             Assert.Equal("AlwaysAllow", budget.Spec.UnhealthyPodEvictionPolicy);
-            var replicas = autoscalers.SingleOrDefault(h => h.Metadata.NamespaceProperty == workload.Namespace && h.Spec.ScaleTargetRef.Name == workload.Name)?.Spec.MinReplicas
+            var replicas = autoscalers
+                    .SingleOrDefault(h => h.Metadata.NamespaceProperty == workload.Namespace && h.Spec.ScaleTargetRef.Name == workload.Name)
+                    ?.Spec.MinReplicas
                 ?? workload.Replicas ?? 1;
             var evictable = budget.Spec.MaxUnavailable is { } maxUnavailable
                 ? !IsZero(maxUnavailable.Value)
@@ -277,10 +300,13 @@ public sealed class ChecklistTests
             Assert.Equal("ClusterIP", service.Spec.Type ?? "ClusterIP");
             Assert.All(service.Spec.Ports, p => Assert.True(p.NodePort is null, $"{service.Metadata.Name}: nodePort"));
             var workload = Assert.Single(rendered.Workloads, w => w.Namespace == service.Metadata.NamespaceProperty
-                && service.Spec.Selector is { Count: > 0 } && service.Spec.Selector.All(s => w.PodLabels.TryGetValue(s.Key, out var v) && v == s.Value));
+                && service.Spec.Selector is { Count: > 0 }
+                && service.Spec.Selector.All(s => w.PodLabels.TryGetValue(s.Key, out var v) && v == s.Value));
             var containerPorts = workload.Pod.Containers.SelectMany(c => c.Ports ?? []).ToList();
             Assert.All(service.Spec.Ports, p => Assert.Contains(containerPorts,
-                c => c.Name == (p.TargetPort?.Value ?? p.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)) || c.ContainerPort.ToString(System.Globalization.CultureInfo.InvariantCulture) == (p.TargetPort?.Value ?? p.Port.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+                c => c.Name == (p.TargetPort?.Value ?? p.Port.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                    || c.ContainerPort.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                        == (p.TargetPort?.Value ?? p.Port.ToString(System.Globalization.CultureInfo.InvariantCulture))));
         });
     }
 
@@ -293,7 +319,8 @@ public sealed class ChecklistTests
         Assert.Equal("nginx", ingress.Spec.IngressClassName);
         var path = Assert.Single(Assert.Single(ingress.Spec.Rules).Http.Paths);
         Assert.Equal("/invoices", path.Path);
-        var service = Assert.Single(rendered.OfType<V1Service>(), s => s.Metadata.NamespaceProperty == "invoices" && s.Metadata.Name == path.Backend.Service.Name);
+        var service = Assert.Single(rendered.OfType<V1Service>(),
+            s => s.Metadata.NamespaceProperty == "invoices" && s.Metadata.Name == path.Backend.Service.Name);
         Assert.Equal("invoice-app", service.Metadata.Name);
         Assert.Contains(service.Spec.Ports, p => p.Name == path.Backend.Service.Port.Name || p.Port == path.Backend.Service.Port.Number);
     }
@@ -323,7 +350,8 @@ public sealed class ChecklistTests
         {
             foreach (var label in new[] { "app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/part-of" })
             {
-                Assert.True(o.Metadata.Labels?.TryGetValue(label, out var value) == true && !string.IsNullOrEmpty(value), $"{o.Kind} {o.Metadata.Name}: label {label}");
+                Assert.True(o.Metadata.Labels?.TryGetValue(label, out var value) == true && !string.IsNullOrEmpty(value),
+                    $"{o.Kind} {o.Metadata.Name}: label {label}");
             }
         });
         Assert.All(rendered.Workloads, w => Assert.True(w.PodLabels.ContainsKey("app.kubernetes.io/name"), $"{w}: pod template labels"));
@@ -342,12 +370,16 @@ public sealed class ChecklistTests
             {
                 if (reference.ConfigMapRef is { } map)
                 {
-                    var data = Assert.Single(configMaps, c => c.Metadata.NamespaceProperty == workload.Namespace && c.Metadata.Name == map.Name).Data;
+                    var data = Assert.Single(configMaps,
+                        c => c.Metadata.NamespaceProperty == workload.Namespace && c.Metadata.Name == map.Name).Data;
                     names.AddRange(data?.Keys ?? []);
                 }
             }
-            Assert.True(names.Count == names.Distinct(StringComparer.Ordinal).Count(), $"{workload} {container.Name}: duplicate variables {string.Join(", ", names.GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key))}");
-            Assert.All(container.Env ?? [], e => Assert.False(LooksSecret(e.Name, e.Value), $"{workload} {container.Name}: {e.Name} in plain env"));
+            var duplicates = string.Join(", ", names.GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key));
+            Assert.True(names.Count == names.Distinct(StringComparer.Ordinal).Count(),
+                $"{workload} {container.Name}: duplicate variables {duplicates}");
+            Assert.All(container.Env ?? [],
+                e => Assert.False(LooksSecret(e.Name, e.Value), $"{workload} {container.Name}: {e.Name} in plain env"));
         });
         Assert.All(configMaps, map => Assert.All(map.Data ?? new Dictionary<string, string>(),
             entry => Assert.False(LooksSecret(entry.Key, entry.Value), $"ConfigMap {map.Metadata.Name}: {entry.Key} looks secret")));
@@ -366,7 +398,8 @@ public sealed class ChecklistTests
         {
             Assert.Equal("Role", binding.RoleRef.Kind);
             Assert.NotEqual("cluster-admin", binding.RoleRef.Name);
-            Assert.Contains(rendered.OfType<V1Role>(), r => r.Metadata.NamespaceProperty == binding.Metadata.NamespaceProperty && r.Metadata.Name == binding.RoleRef.Name);
+            Assert.Contains(rendered.OfType<V1Role>(),
+                r => r.Metadata.NamespaceProperty == binding.Metadata.NamespaceProperty && r.Metadata.Name == binding.RoleRef.Name);
         });
         Assert.All(rendered.OfType<V1Role>().SelectMany(r => r.Rules.Select(rule => (r.Metadata.Name, rule))), item =>
         {
@@ -393,7 +426,8 @@ public sealed class ChecklistTests
         {
             foreach (var mode in new[] { "enforce", "warn", "audit" })
             {
-                Assert.True(ns.Metadata.Labels?.TryGetValue($"pod-security.kubernetes.io/{mode}", out var level) == true && level == "restricted",
+                Assert.True(
+                    ns.Metadata.Labels?.TryGetValue($"pod-security.kubernetes.io/{mode}", out var level) == true && level == "restricted",
                     $"namespace {ns.Metadata.Name}: pod-security {mode} restricted");
             }
         });

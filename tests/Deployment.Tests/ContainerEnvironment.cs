@@ -19,7 +19,8 @@ public sealed record Address(string Host, int Port, EnvironmentEntry Entry);
 /// </summary>
 public static partial class ContainerEnvironment
 {
-    public static IReadOnlyList<EnvironmentEntry> Of(RenderedDeployment rendered, Workload workload, V1Container container, IReadOnlyList<V1Secret>? secrets = null)
+    public static IReadOnlyList<EnvironmentEntry> Of(
+        RenderedDeployment rendered, Workload workload, V1Container container, IReadOnlyList<V1Secret>? secrets = null)
     {
         var entries = new List<EnvironmentEntry>();
         var configMaps = rendered.OfType<V1ConfigMap>().Where(c => c.Metadata.NamespaceProperty == workload.Namespace).ToList();
@@ -28,20 +29,25 @@ public static partial class ContainerEnvironment
         {
             if (reference.ConfigMapRef is { } map && configMaps.SingleOrDefault(c => c.Metadata.Name == map.Name) is { } configMap)
             {
-                entries.AddRange((configMap.Data ?? new Dictionary<string, string>()).Select(e => new EnvironmentEntry($"ConfigMap {map.Name}", reference.Prefix + e.Key, e.Value)));
+                entries.AddRange((configMap.Data ?? new Dictionary<string, string>())
+                    .Select(e => new EnvironmentEntry($"ConfigMap {map.Name}", reference.Prefix + e.Key, e.Value)));
             }
-            if (reference.SecretRef is { } secretRef && namespaceSecrets.SingleOrDefault(s => s.Metadata.Name == secretRef.Name) is { } secret)
+            if (reference.SecretRef is { } secretRef
+                && namespaceSecrets.SingleOrDefault(s => s.Metadata.Name == secretRef.Name) is { } secret)
             {
-                entries.AddRange(DeployDryRun.Entries(secret).Select(e => new EnvironmentEntry($"Secret {secretRef.Name}", reference.Prefix + e.Key, e.Value)));
+                entries.AddRange(DeployDryRun.Entries(secret)
+                    .Select(e => new EnvironmentEntry($"Secret {secretRef.Name}", reference.Prefix + e.Key, e.Value)));
             }
         }
         foreach (var variable in container.Env ?? [])
         {
             var value = variable.Value
-                ?? (variable.ValueFrom?.ConfigMapKeyRef is { } key && configMaps.SingleOrDefault(c => c.Metadata.Name == key.Name)?.Data is { } data
+                ?? (variable.ValueFrom?.ConfigMapKeyRef is { } key
+                    && configMaps.SingleOrDefault(c => c.Metadata.Name == key.Name)?.Data is { } data
                     ? data.TryGetValue(key.Key, out var mapped) ? mapped : null
                     : null)
-                ?? (variable.ValueFrom?.SecretKeyRef is { } secretKey && namespaceSecrets.SingleOrDefault(s => s.Metadata.Name == secretKey.Name) is { } keyed
+                ?? (variable.ValueFrom?.SecretKeyRef is { } secretKey
+                    && namespaceSecrets.SingleOrDefault(s => s.Metadata.Name == secretKey.Name) is { } keyed
                     ? DeployDryRun.Entries(keyed).GetValueOrDefault(secretKey.Key)
                     : null);
             if (value is not null)
@@ -80,7 +86,8 @@ public static partial class ContainerEnvironment
 
     public static bool HoldsUnresolvedExpression(string value) => ManifestExpression().IsMatch(value);
 
-    [GeneratedRegex(@"^(?:jdbc:)?(?<scheme>[a-z][a-z0-9+.-]*)://(?:[^@/]*@)?(?<host>[^:/?#;,]+)(?::(?<port>\d+))?", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(
+        @"^(?:jdbc:)?(?<scheme>[a-z][a-z0-9+.-]*)://(?:[^@/]*@)?(?<host>[^:/?#;,]+)(?::(?<port>\d+))?", RegexOptions.IgnoreCase)]
     private static partial Regex Url();
 
     private static readonly Dictionary<string, int> DefaultPorts = new(StringComparer.OrdinalIgnoreCase)
@@ -155,14 +162,17 @@ public static partial class ContainerEnvironment
 
     /// <summary>
     /// The ports a container's process listens on, as its environment configures it: PostgreSQL on PGPORT or
-    /// 5432; Prometheus on its --web.listen-address or 9090; an ASP.NET Core process on ASPNETCORE_URLS when set (it overrides the rest), else on
-    /// HTTP_PORTS/HTTPS_PORTS (8080 when neither is set, the .NET images' default), plus the dashboard's OTLP URLs.
+    /// 5432; Prometheus on its --web.listen-address or 9090; an ASP.NET Core process on ASPNETCORE_URLS when set
+    /// (it overrides the rest), else on HTTP_PORTS/HTTPS_PORTS (8080 when neither is set, the .NET images' default),
+    /// plus the dashboard's OTLP URLs.
     /// </summary>
     public static IReadOnlySet<int> ListeningPorts(V1Container container, IReadOnlyList<EnvironmentEntry> environment)
     {
         string? Get(string key) => environment.LastOrDefault(e => e.Key == key)?.Value;
         IEnumerable<int> UrlPorts(string? urls) => (urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries)
-            .Select(u => UrlPort().Match(u.Trim())).Where(m => m.Success).Select(m => int.Parse(m.Groups["port"].Value, CultureInfo.InvariantCulture));
+            .Select(u => UrlPort().Match(u.Trim()))
+            .Where(m => m.Success)
+            .Select(m => int.Parse(m.Groups["port"].Value, CultureInfo.InvariantCulture));
         IEnumerable<int> PortList(params string[] keys) => keys.Select(Get).OfType<string>()
             .SelectMany(v => v.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .Select(p => int.Parse(p, CultureInfo.InvariantCulture));
@@ -172,7 +182,10 @@ public static partial class ContainerEnvironment
         if (repository == "prometheus")
         {
             var address = (container.Args ?? []).FirstOrDefault(a => a.StartsWith("--web.listen-address=", StringComparison.Ordinal));
-            return new HashSet<int> { address is null ? 9090 : int.Parse(address[(address.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture) };
+            return new HashSet<int>
+            {
+                address is null ? 9090 : int.Parse(address[(address.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture),
+            };
         }
         if (repository == "postgres")
         {

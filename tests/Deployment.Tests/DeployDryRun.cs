@@ -34,7 +34,8 @@ public sealed class DeployDryRun
     public static async Task<DeployDryRun> RunAsync(string variant)
     {
         using var output = new TemporaryDirectory("deploy-dry-run");
-        var run = await Processes.RunAsync("bash", ["deploy.sh", "--dry-run", "--output", output.Path, .. Options(variant)], timeout: TimeSpan.FromMinutes(8));
+        var run = await Processes.RunAsync(
+            "bash", ["deploy.sh", "--dry-run", "--output", output.Path, .. Options(variant)], timeout: TimeSpan.FromMinutes(8));
         if (run.ExitCode != 0)
         {
             throw new InvalidOperationException($"deploy.sh --dry-run failed ({run.ExitCode}):\n{run.Output}\n{run.Error}");
@@ -54,6 +55,7 @@ public sealed class DeployDryRun
     /// <summary>A Secret's entries as text.</summary>
     public static IReadOnlyDictionary<string, string> Entries(V1Secret secret) =>
         new Dictionary<string, string>(
-            (secret.Data ?? new Dictionary<string, byte[]>()).Select(e => KeyValuePair.Create(e.Key, System.Text.Encoding.UTF8.GetString(e.Value)))
+            (secret.Data ?? new Dictionary<string, byte[]>())
+                .Select(e => KeyValuePair.Create(e.Key, System.Text.Encoding.UTF8.GetString(e.Value)))
                 .Concat(secret.StringData ?? new Dictionary<string, string>()));
 }

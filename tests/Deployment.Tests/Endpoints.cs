@@ -7,7 +7,10 @@ public static class Endpoints
 
     public static PodEndpoint Of(RenderedDeployment rendered, Workload workload) =>
         new(workload.Name, workload.Namespace, rendered.NamespaceLabels(workload.Namespace), workload.PodLabels,
-            workload.Pod.Containers.SelectMany(c => c.Ports ?? []).Where(p => p.Name is not null).ToDictionary(p => p.Name, p => p.ContainerPort));
+            workload.Pod.Containers
+                .SelectMany(c => c.Ports ?? [])
+                .Where(p => p.Name is not null)
+                .ToDictionary(p => p.Name, p => p.ContainerPort));
 
     public static PodEndpoint Of(RenderedDeployment rendered, string workload) => Of(rendered, rendered.Workload(workload));
 

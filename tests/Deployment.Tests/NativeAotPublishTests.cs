@@ -41,9 +41,11 @@ public sealed partial class NativeAotPublishTests
         Assert.True(run.ExitCode == 0,
             $"'dotnet {string.Join(' ', arguments)}' exited with {run.ExitCode}.\nTrim/AOT diagnostics:\n{string.Join('\n', diagnostics)}\n"
             + $"Last lines:\n{LastLines(run)}");
-        Assert.True(diagnostics.Count == 0, $"'dotnet {string.Join(' ', arguments)}' reported trim/AOT diagnostics:\n{string.Join('\n', diagnostics)}");
+        Assert.True(diagnostics.Count == 0,
+            $"'dotnet {string.Join(' ', arguments)}' reported trim/AOT diagnostics:\n{string.Join('\n', diagnostics)}");
         var executable = Path.Combine(output, project);
-        Assert.True(File.Exists(executable), $"no single executable {project} in the publish folder: {string.Join(", ", Directory.GetFiles(output).Select(Path.GetFileName))}");
+        var published = string.Join(", ", Directory.GetFiles(output).Select(Path.GetFileName));
+        Assert.True(File.Exists(executable), $"no single executable {project} in the publish folder: {published}");
         Assert.False(File.Exists(Path.Combine(output, $"{project}.dll")), $"{project}.dll was published: the build is not native AOT");
         // What the image carries: symbols stay in the build folder, the referenced projects' too.
         Assert.Empty(Directory.GetFiles(output, "*.pdb").Select(Path.GetFileName));
@@ -53,7 +55,8 @@ public sealed partial class NativeAotPublishTests
         using var http = new HttpClient { BaseAddress = service.Address, Timeout = TimeSpan.FromSeconds(10) };
 
         var readiness = await http.GetAsync("/readiness", Cancel);
-        Assert.True(readiness.StatusCode == HttpStatusCode.OK, $"GET /readiness answered {(int)readiness.StatusCode}:\n{service.RecentOutput}");
+        Assert.True(readiness.StatusCode == HttpStatusCode.OK,
+            $"GET /readiness answered {(int)readiness.StatusCode}:\n{service.RecentOutput}");
         Assert.Equal("ready", await readiness.Content.ReadAsStringAsync(Cancel));
         await AnswersItsContractAsync(project, http, service);
 
@@ -100,7 +103,8 @@ public sealed partial class NativeAotPublishTests
 
         Assert.True(evaluated.Count > 1, $"{project} references no project: the evaluation read nothing");
         Assert.True(notCompatible.Count == 0,
-            $"{project} builds on projects without <IsAotCompatible>true</IsAotCompatible>, whose trim/AOT errors only a native publish would show: {string.Join(", ", notCompatible)}");
+            $"{project} builds on projects without <IsAotCompatible>true</IsAotCompatible>, " +
+            $"whose trim/AOT errors only a native publish would show: {string.Join(", ", notCompatible)}");
     }
 
     /// <summary>
@@ -115,7 +119,8 @@ public sealed partial class NativeAotPublishTests
         var clang = Requirement.FindOnPath("clang");
         Requirement.Need(clang is not null || Requirement.FindOnPath("gcc") is not null,
             "no C toolchain: native AOT compiles and links with clang or gcc (apt-get install clang)");
-        Requirement.Need(Requirement.FindOnPath("objcopy") is not null || (clang is not null && Requirement.FindOnPath("llvm-objcopy") is not null),
+        Requirement.Need(
+            Requirement.FindOnPath("objcopy") is not null || (clang is not null && Requirement.FindOnPath("llvm-objcopy") is not null),
             "no objcopy: native AOT strips the executable's symbols with it (apt-get install binutils)");
     }
 
@@ -181,7 +186,8 @@ public sealed partial class NativeAotPublishTests
     {
         var response = await http.GetAsync("/invoices", Cancel);
         var body = await response.Content.ReadAsStringAsync(Cancel);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET /invoices answered {(int)response.StatusCode} {body}:\n{service.RecentOutput}");
+        Assert.True(response.StatusCode == HttpStatusCode.OK,
+            $"GET /invoices answered {(int)response.StatusCode} {body}:\n{service.RecentOutput}");
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
 
         var invoices = JsonDocument.Parse(body).RootElement.EnumerateArray()
@@ -200,7 +206,8 @@ public sealed partial class NativeAotPublishTests
         using var request = new StringContent("""{"id":"aot-1","value":12.15,"currency":"EUR"}""", Encoding.UTF8, "application/json");
         var response = await http.PostAsync("/payments/pay", request, Cancel);
         var body = await response.Content.ReadAsStringAsync(Cancel);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"POST /payments/pay answered {(int)response.StatusCode} {body}:\n{service.RecentOutput}");
+        Assert.True(response.StatusCode == HttpStatusCode.OK,
+            $"POST /payments/pay answered {(int)response.StatusCode} {body}:\n{service.RecentOutput}");
         Assert.Equal("aot-1", JsonDocument.Parse(body).RootElement.GetProperty("id").GetString());
 
         // Read back from the store: the recorded amount went through the store and the JSON contract unchanged.

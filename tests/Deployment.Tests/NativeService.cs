@@ -29,7 +29,8 @@ public sealed class NativeService : IAsyncDisposable
         deadline.CancelAfter(timeout);
         try
         {
-            return new NativeService(await ListeningProcess.StartAsync(Path.GetFileName(executable), start, KeptOutputLines, onLine: null, deadline.Token));
+            return new NativeService(
+                await ListeningProcess.StartAsync(Path.GetFileName(executable), start, KeptOutputLines, onLine: null, deadline.Token));
         }
         catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
         {

@@ -56,13 +56,23 @@ public sealed class NetworkPolicyTruthTableTests
         var table = Table().ToList();
         string[] required =
         [
-            "invoice-app -> payment-provider:8080/TCP allowed", "invoice-app -> kube-dns:53/UDP allowed", "invoice-app -> kube-dns:53/TCP allowed",
-            "payment-provider -> invoice-app:8080/TCP blocked", "payment-provider -> kube-dns:53/UDP allowed", "payment-provider -> kube-dns:53/TCP allowed",
-            "unlabelled-in-invoices -> payment-provider:8080/TCP blocked", "unlabelled-in-invoices -> invoice-app:8080/TCP blocked",
-            "other-namespace -> payment-provider:8080/TCP blocked", "other-namespace -> invoice-app:8080/TCP blocked",
-            "ingress-nginx -> payment-provider:8080/TCP blocked", "ingress-nginx -> invoice-app:8080/TCP allowed",
-            "prometheus -> invoice-app:9464/TCP allowed", "prometheus -> payment-provider:9464/TCP allowed",
-            "prometheus -> invoice-app:8080/TCP blocked", "prometheus -> payment-provider:8080/TCP blocked", "prometheus -> kube-dns:53/UDP allowed",
+            "invoice-app -> payment-provider:8080/TCP allowed",
+            "invoice-app -> kube-dns:53/UDP allowed",
+            "invoice-app -> kube-dns:53/TCP allowed",
+            "payment-provider -> invoice-app:8080/TCP blocked",
+            "payment-provider -> kube-dns:53/UDP allowed",
+            "payment-provider -> kube-dns:53/TCP allowed",
+            "unlabelled-in-invoices -> payment-provider:8080/TCP blocked",
+            "unlabelled-in-invoices -> invoice-app:8080/TCP blocked",
+            "other-namespace -> payment-provider:8080/TCP blocked",
+            "other-namespace -> invoice-app:8080/TCP blocked",
+            "ingress-nginx -> payment-provider:8080/TCP blocked",
+            "ingress-nginx -> invoice-app:8080/TCP allowed",
+            "prometheus -> invoice-app:9464/TCP allowed",
+            "prometheus -> payment-provider:9464/TCP allowed",
+            "prometheus -> invoice-app:8080/TCP blocked",
+            "prometheus -> payment-provider:8080/TCP blocked",
+            "prometheus -> kube-dns:53/UDP allowed",
         ];
         foreach (var variant in new[] { RenderedDeployment.Default, RenderedDeployment.WithDashboard })
         {
@@ -95,7 +105,12 @@ public sealed class NetworkPolicyTruthTableTests
         // Without the dashboard overlay the pod stands where it would run, with no policy of its own.
         Dashboard => rendered.Workloads.Any(w => w.Name == "aspire-dashboard")
             ? Endpoints.Of(rendered, "aspire-dashboard")
-            : new PodEndpoint(name, "observability", rendered.NamespaceLabels("observability"), new Dictionary<string, string> { ["app"] = "aspire-dashboard" }, new Dictionary<string, int>()),
+            : new PodEndpoint(
+                name,
+                "observability",
+                rendered.NamespaceLabels("observability"),
+                new Dictionary<string, string> { ["app"] = "aspire-dashboard" },
+                new Dictionary<string, int>()),
         UnlabelledInInvoices => Endpoints.Unlabelled(rendered, "invoices"),
         UnlabelledInPayments => Endpoints.Unlabelled(rendered, "payments"),
         OtherNamespace => Endpoints.Elsewhere,
@@ -113,7 +128,17 @@ public sealed class NetworkPolicyTruthTableTests
     {
         var rendered = RenderedDeployment.Of(variant);
         var network = new NetworkPolicyEvaluator(rendered.OfType<V1NetworkPolicy>().ToList());
-        var sources = new[] { InvoiceApp, PaymentProvider, Postgres, Prometheus, UnlabelledInInvoices, UnlabelledInPayments, OtherNamespace, IngressController };
+        var sources = new[]
+        {
+            InvoiceApp,
+            PaymentProvider,
+            Postgres,
+            Prometheus,
+            UnlabelledInInvoices,
+            UnlabelledInPayments,
+            OtherNamespace,
+            IngressController,
+        };
         var expectedCallers = new Dictionary<(string To, int Port), string[]>
         {
             [(InvoiceApp, 8080)] = [IngressController],
@@ -150,7 +175,13 @@ public sealed class NetworkPolicyTruthTableTests
         ];
         var expected = new Dictionary<string, (string, int)[]>
         {
-            [InvoiceApp] = [(PaymentProvider, 8080), (Postgres, 5432), (KubeDns, 53), .. withDashboard ? [(Dashboard, 18889)] : Array.Empty<(string, int)>()],
+            [InvoiceApp] =
+            [
+                (PaymentProvider, 8080),
+                (Postgres, 5432),
+                (KubeDns, 53),
+                .. withDashboard ? [(Dashboard, 18889)] : Array.Empty<(string, int)>(),
+            ],
             [PaymentProvider] = [(Postgres, 5432), (KubeDns, 53), .. withDashboard ? [(Dashboard, 18889)] : Array.Empty<(string, int)>()],
             [Postgres] = [(KubeDns, 53)],
             [Prometheus] = [(InvoiceApp, 9464), (PaymentProvider, 9464), (KubeDns, 53)],

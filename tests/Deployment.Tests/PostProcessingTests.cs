@@ -8,7 +8,8 @@ namespace Deployment.Tests;
 /// </summary>
 public sealed class PostProcessingTests
 {
-    private static IEnumerable<(Workload Workload, V1Container Container, IReadOnlyList<EnvironmentEntry> Environment)> Containers(RenderedDeployment rendered) =>
+    private static IEnumerable<(Workload Workload, V1Container Container, IReadOnlyList<EnvironmentEntry> Environment)> Containers(
+        RenderedDeployment rendered) =>
         rendered.Workloads.SelectMany(w => (w.Pod.InitContainers ?? []).Concat(w.Pod.Containers)
             .Select(c => (w, c, ContainerEnvironment.Of(rendered, w, c))));
 
@@ -24,7 +25,8 @@ public sealed class PostProcessingTests
 
         Assert.Empty(SecretsInConfigMaps(rendered));
         Assert.All(Containers(rendered), item => Assert.All(item.Container.Env ?? [],
-            e => Assert.False(ContainerEnvironment.LooksSecret(e.Name, e.Value), $"{item.Workload} {item.Container.Name}: {e.Name} in plain env")));
+            e => Assert.False(ContainerEnvironment.LooksSecret(e.Name, e.Value),
+                $"{item.Workload} {item.Container.Name}: {e.Name} in plain env")));
     }
 
     [Fact]
@@ -47,7 +49,8 @@ public sealed class PostProcessingTests
             Assert.DoesNotContain(placeholder, RenderedDeployment.Of(variant).Yaml, StringComparison.Ordinal));
     }
 
-    private static IEnumerable<string> UnresolvedAddresses(RenderedDeployment rendered, Func<Workload, V1Container, IReadOnlyList<EnvironmentEntry>> environment) =>
+    private static IEnumerable<string> UnresolvedAddresses(
+        RenderedDeployment rendered, Func<Workload, V1Container, IReadOnlyList<EnvironmentEntry>> environment) =>
         rendered.Workloads.SelectMany(w => w.Pod.Containers.SelectMany(c => ContainerEnvironment.Addresses(environment(w, c))
             .Where(a => !ContainerEnvironment.Resolves(rendered, a, w.Namespace))
             .Select(a => $"{w} {c.Name}: {a.Entry.Key} -> {a.Host}:{a.Port} is no Service port from namespace {w.Namespace}")));
@@ -73,10 +76,13 @@ public sealed class PostProcessingTests
             RenderedDeployment.Of(RenderedDeployment.AspirateBase).Workload("invoice-app"),
             RenderedDeployment.Of(RenderedDeployment.AspirateBase).Workload("invoice-app").Pod.Containers[0]);
 
-        var unresolved = ContainerEnvironment.Addresses(baseEnvironment).Where(a => !ContainerEnvironment.Resolves(rendered, a, invoiceApp.Namespace)).ToList();
+        var unresolved = ContainerEnvironment.Addresses(baseEnvironment)
+            .Where(a => !ContainerEnvironment.Resolves(rendered, a, invoiceApp.Namespace))
+            .ToList();
 
         Assert.Contains(unresolved, a => a.Entry.Key == "ConnectionStrings__invoicesdb" && a.Host == "postgres");
-        Assert.Contains(unresolved, a => a.Entry.Key.StartsWith("services__payment-provider", StringComparison.Ordinal) && a.Host == "payment-provider");
+        Assert.Contains(unresolved,
+            a => a.Entry.Key.StartsWith("services__payment-provider", StringComparison.Ordinal) && a.Host == "payment-provider");
         Assert.Equal(("postgres", "data"), ContainerEnvironment.ServiceOf("postgres.data.svc.cluster.local", "invoices"));
         Assert.Equal(("postgres", "invoices"), ContainerEnvironment.ServiceOf("postgres", "invoices"));
         Assert.Null(ContainerEnvironment.ServiceOf("api.example.com.", "invoices"));
@@ -106,23 +112,27 @@ public sealed class PostProcessingTests
             {
                 if (!listening.Contains(port.ContainerPort))
                 {
-                    yield return $"{workload} {container.Name}: container port {port.Name} {port.ContainerPort}, listening on [{string.Join(", ", listening)}]";
+                    yield return $"{workload} {container.Name}: container port {port.Name} {port.ContainerPort}, " +
+                        $"listening on [{string.Join(", ", listening)}]";
                 }
             }
         }
         foreach (var service in rendered.OfType<V1Service>())
         {
             var pods = rendered.Workloads.Where(w => w.Namespace == service.Metadata.NamespaceProperty
-                && service.Spec.Selector is { Count: > 0 } && service.Spec.Selector.All(s => w.PodLabels.TryGetValue(s.Key, out var v) && v == s.Value)).ToList();
+                && service.Spec.Selector is { Count: > 0 }
+                && service.Spec.Selector.All(s => w.PodLabels.TryGetValue(s.Key, out var v) && v == s.Value)).ToList();
             foreach (var port in service.Spec.Ports)
             {
                 var target = port.TargetPort?.Value ?? port.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 var served = pods.Count > 0 && pods.All(w => Containers(rendered).Where(c => c.Workload == w).Any(c =>
-                    (c.Container.Ports ?? []).Any(p => (p.Name == target || p.ContainerPort.ToString(System.Globalization.CultureInfo.InvariantCulture) == target)
+                    (c.Container.Ports ?? []).Any(p =>
+                        (p.Name == target || p.ContainerPort.ToString(System.Globalization.CultureInfo.InvariantCulture) == target)
                         && ContainerEnvironment.ListeningPorts(c.Container, c.Environment).Contains(p.ContainerPort))));
                 if (!served)
                 {
-                    yield return $"Service {service.Metadata.NamespaceProperty}/{service.Metadata.Name}: port {port.Name} {port.Port} -> {target} reaches no listening container port";
+                    yield return $"Service {service.Metadata.NamespaceProperty}/{service.Metadata.Name}: " +
+                        $"port {port.Name} {port.Port} -> {target} reaches no listening container port";
                 }
             }
         }
@@ -134,7 +144,8 @@ public sealed class PostProcessingTests
 
     [Fact]
     public void The_port_check_finds_the_https_port_aspirate_declares() =>
-        Assert.Contains(PortsNothingListensOn(RenderedDeployment.Of(RenderedDeployment.AspirateBase)), p => p.Contains("8443", StringComparison.Ordinal));
+        Assert.Contains(PortsNothingListensOn(RenderedDeployment.Of(RenderedDeployment.AspirateBase)),
+            p => p.Contains("8443", StringComparison.Ordinal));
 
     /// <summary>
     /// Aspire sets ASPNETCORE_FORWARDEDHEADERS_ENABLED for every project, which believes X-Forwarded-For from any
@@ -161,7 +172,11 @@ public sealed class PostProcessingTests
         Assert.All(aspirate.Workloads, baseWorkload =>
         {
             var workload = rendered.Workload(baseWorkload.Name);
-            var kept = Containers(rendered).Where(c => c.Workload == workload).SelectMany(c => c.Environment).Select(e => e.Key).ToHashSet();
+            var kept = Containers(rendered)
+                .Where(c => c.Workload == workload)
+                .SelectMany(c => c.Environment)
+                .Select(e => e.Key)
+                .ToHashSet();
             var missing = baseWorkload.Pod.Containers.SelectMany(c => ContainerEnvironment.Of(aspirate, baseWorkload, c))
                 .Where(e => !ContainerEnvironment.LooksSecret(e.Key, e.Value) && !kept.Contains(e.Key) && !DroppedOnPurpose.Contains(e.Key))
                 .Select(e => e.Key)

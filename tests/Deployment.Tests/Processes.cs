@@ -5,11 +5,17 @@ namespace Deployment.Tests;
 
 public sealed record ProcessRun(int ExitCode, string Output, string Error);
 
-/// <summary>Runs a command from the repository root to completion within a time limit, killing it (and its children) when it overstays.</summary>
+/// <summary>
+/// Runs a command from the repository root to completion within a time limit, killing it (and its children) when it overstays.
+/// </summary>
 public static class Processes
 {
-    public static async Task<ProcessRun> RunAsync(string file, IEnumerable<string> arguments, IDictionary<string, string>? environment = null,
-        TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public static async Task<ProcessRun> RunAsync(
+        string file,
+        IEnumerable<string> arguments,
+        IDictionary<string, string>? environment = null,
+        TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default)
     {
         var start = new ProcessStartInfo(file, arguments)
         {
@@ -31,7 +37,8 @@ public static class Processes
         catch (Exception exception) when (exception is TimeoutException or OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"'{file} {string.Join(' ', start.ArgumentList)}' did not finish within {timeout ?? TimeSpan.FromMinutes(1)}", exception);
+            throw new TimeoutException(
+                $"'{file} {string.Join(' ', start.ArgumentList)}' did not finish within {timeout ?? TimeSpan.FromMinutes(1)}", exception);
         }
         return new ProcessRun(process.ExitCode, await output, await error);
     }

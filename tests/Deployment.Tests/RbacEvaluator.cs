@@ -51,7 +51,9 @@ public sealed class RbacEvaluator(RenderedDeployment rendered)
 
     private IEnumerable<V1PolicyRule> RulesOf(V1RoleRef roleRef, string? ns) => roleRef.Kind switch
     {
-        "Role" => rendered.OfType<V1Role>().Where(r => r.Metadata.NamespaceProperty == ns && r.Metadata.Name == roleRef.Name).SelectMany(r => r.Rules ?? []),
+        "Role" => rendered.OfType<V1Role>()
+            .Where(r => r.Metadata.NamespaceProperty == ns && r.Metadata.Name == roleRef.Name)
+            .SelectMany(r => r.Rules ?? []),
         "ClusterRole" => rendered.OfType<V1ClusterRole>().Where(r => r.Metadata.Name == roleRef.Name).SelectMany(r => r.Rules ?? []),
         _ => [],
     };

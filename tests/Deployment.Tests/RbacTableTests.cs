@@ -38,7 +38,8 @@ public sealed class RbacTableTests
                     "no" => false,
                     var other => throw new InvalidDataException($"deploy/{File}: expected is yes or no, not '{other}'"),
                 };
-                data.Add(row["team"], row["verb"], apiGroup, resource + subresource, row["namespace"] == "-" ? "" : row["namespace"], expected);
+                data.Add(
+                    row["team"], row["verb"], apiGroup, resource + subresource, row["namespace"] == "-" ? "" : row["namespace"], expected);
             }
             return data;
         }
@@ -63,7 +64,8 @@ public sealed class RbacTableTests
     }
 
     [Theory, MemberData(nameof(Cells))]
-    public void Each_team_manages_only_its_own_namespace(string team, string verb, string apiGroup, string resource, string ns, bool expected)
+    public void Each_team_manages_only_its_own_namespace(
+        string team, string verb, string apiGroup, string resource, string ns, bool expected)
     {
         foreach (var variant in new[] { RenderedDeployment.Default, RenderedDeployment.WithDashboard })
         {
@@ -72,7 +74,8 @@ public sealed class RbacTableTests
             var allowed = rbac.Can(team, verb, apiGroup, resource, ns.Length == 0 ? null : ns);
 
             Assert.True(allowed == expected,
-                $"{variant}: {team} {verb} {apiGroup}/{resource} in {(ns.Length == 0 ? "the cluster scope" : ns)} should be {(expected ? "allowed" : "forbidden")}");
+                $"{variant}: {team} {verb} {apiGroup}/{resource} in {(ns.Length == 0 ? "the cluster scope" : ns)} " +
+                $"should be {(expected ? "allowed" : "forbidden")}");
         }
     }
 
@@ -88,8 +91,8 @@ public sealed class RbacTableTests
         {
             foreach (var ns in namespaces)
             {
-                Assert.True(rbac.CanReadSecrets(team, ns) == (ns == own),
-                    $"{variant}: {team} {(ns == own ? "runs its own workload, and so reads the Secrets," : "must neither run pods nor read Secrets")} in {ns}");
+                var expectation = ns == own ? "runs its own workload, and so reads the Secrets," : "must neither run pods nor read Secrets";
+                Assert.True(rbac.CanReadSecrets(team, ns) == (ns == own), $"{variant}: {team} {expectation} in {ns}");
                 // Directly, never: the only way is through its own pods, which read only its own service's Secret.
                 Assert.False(rbac.Can(team, "get", "", "secrets", ns), $"{variant}: {team} gets Secrets in {ns} directly");
             }

@@ -33,7 +33,8 @@ public sealed class RenderedDeployment
         Yaml = yaml;
         Objects = KubernetesYaml.LoadAllFromString(yaml, strict: true)
             .Select(item => item as IKubernetesObject<V1ObjectMeta>
-                ?? throw new InvalidOperationException($"rendered item {item?.GetType().Name ?? "null"} is not a Kubernetes object with metadata"))
+                ?? throw new InvalidOperationException(
+                    $"rendered item {item?.GetType().Name ?? "null"} is not a Kubernetes object with metadata"))
             .ToList();
     }
 
@@ -64,8 +65,9 @@ public sealed class RenderedDeployment
         return output.Result;
     }
 
-    private static RenderedDeployment Render(string kubectl, string variant) =>
-        new(variant, Kustomize(kubectl, variant == AspirateBase ? RepositoryRoot.Combine(AspirateBase) : RepositoryRoot.Combine("deploy", variant)));
+    private static RenderedDeployment Render(string kubectl, string variant) => new(
+        variant,
+        Kustomize(kubectl, variant == AspirateBase ? RepositoryRoot.Combine(AspirateBase) : RepositoryRoot.Combine("deploy", variant)));
 
     public IEnumerable<T> OfType<T>() => Objects.OfType<T>();
 
@@ -74,8 +76,12 @@ public sealed class RenderedDeployment
             .. OfType<V1Deployment>().Select(d => new Workload(d.Kind, d.Metadata, d.Spec.Selector, d.Spec.Template, d.Spec.Replicas)),
             .. OfType<V1StatefulSet>().Select(s => new Workload(s.Kind, s.Metadata, s.Spec.Selector, s.Spec.Template, s.Spec.Replicas)),
             // The API server gives a Job a selector of its own that matches its template; the template's labels stand for it.
-            .. OfType<V1Job>().Select(j => new Workload(j.Kind, j.Metadata, j.Spec.Selector ?? new V1LabelSelector { MatchLabels = j.Spec.Template.Metadata.Labels },
-                j.Spec.Template, j.Spec.Parallelism ?? 1)),
+            .. OfType<V1Job>().Select(j => new Workload(
+                j.Kind,
+                j.Metadata,
+                j.Spec.Selector ?? new V1LabelSelector { MatchLabels = j.Spec.Template.Metadata.Labels },
+                j.Spec.Template,
+                j.Spec.Parallelism ?? 1)),
         ];
 
     public Workload Workload(string name) => Workloads.Single(w => w.Name == name);

@@ -19,7 +19,8 @@ public sealed class RenderingTests
             Assert.Equal("k8s.Models", o.GetType().Namespace);
             Assert.False(string.IsNullOrEmpty(o.Metadata?.Name), $"{o.Kind} without a name");
         });
-        Assert.Equal(rendered.Objects.Count, rendered.Objects.Select(o => $"{o.Kind} {o.Metadata.NamespaceProperty}/{o.Metadata.Name}").Distinct().Count());
+        Assert.Equal(rendered.Objects.Count,
+            rendered.Objects.Select(o => $"{o.Kind} {o.Metadata.NamespaceProperty}/{o.Metadata.Name}").Distinct().Count());
     }
 
     [Fact]

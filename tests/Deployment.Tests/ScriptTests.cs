@@ -21,7 +21,8 @@ public sealed class ScriptTests
                 var found = Requirement.FindOnPath(tool) ?? throw new InvalidOperationException($"{tool} not on PATH");
                 File.CreateSymbolicLink(Path.Combine(bin.FullName, tool), found);
             }
-            return await RunAsync(Path.Combine(bin.FullName, "bash"), arguments, new Dictionary<string, string> { ["PATH"] = bin.FullName });
+            return await RunAsync(
+                Path.Combine(bin.FullName, "bash"), arguments, new Dictionary<string, string> { ["PATH"] = bin.FullName });
         }
         finally
         {
@@ -143,7 +144,8 @@ public sealed class ScriptTests
         Assert.Contains($"\"ContainerBaseImage\": \"{baseImage}", run.Output, StringComparison.Ordinal);
         Assert.Contains("\"ContainerUser\": \"app\"", run.Output, StringComparison.Ordinal);
         // The AOT image runs the native binary itself, the JIT one runs it through dotnet.
-        Assert.Contains(publishAot == "true" ? $"\"Identity\": \"/app/{project}\"" : "\"Identity\": \"dotnet\"", run.Output, StringComparison.Ordinal);
+        Assert.Contains(
+            publishAot == "true" ? $"\"Identity\": \"/app/{project}\"" : "\"Identity\": \"dotnet\"", run.Output, StringComparison.Ordinal);
     }
 
     [Theory, MemberData(nameof(Shells.Both), MemberType = typeof(Shells))]
@@ -156,7 +158,8 @@ public sealed class ScriptTests
 
         var passing = await Processes.RunAsync(bash, ["deploy.sh", "--dry-run", "--output", output.Path, .. Processes.NoBuildOption],
             timeout: TimeSpan.FromMinutes(8), cancellationToken: TestContext.Current.CancellationToken);
-        var failing = await Processes.RunAsync(bash, ["deploy.sh", "--dry-run", "--output", output.File("failed"), .. Processes.NoBuildOption],
+        var failing = await Processes.RunAsync(bash,
+            ["deploy.sh", "--dry-run", "--output", output.File("failed"), .. Processes.NoBuildOption],
             new Dictionary<string, string> { ["ASPIRATE"] = "/bin/false" }, TimeSpan.FromMinutes(8), TestContext.Current.CancellationToken);
 
         Assert.True(passing.ExitCode == 0, $"{shell}: deploy.sh --dry-run failed:\n{passing.Output}\n{passing.Error}");
@@ -197,7 +200,8 @@ public sealed class ScriptTests
         File.WriteAllText(clone.File(".gitignore"), "bin/\n");
         async Task<string> Tag()
         {
-            var run = await RunAsync(Shells.Path(shell), ["-c", $"source '{clone.File("deploy.sh")}' && compute_image_tag >/dev/null && printf '%s' \"$image_tag\""]);
+            var script = $"source '{clone.File("deploy.sh")}' && compute_image_tag >/dev/null && printf '%s' \"$image_tag\"";
+            var run = await RunAsync(Shells.Path(shell), ["-c", script]);
             Assert.True(run.ExitCode == 0, run.Error);
             return run.Output;
         }
@@ -241,10 +245,12 @@ public sealed class ScriptTests
         Assert.Equal(
             committed.Objects.Select(o => $"{o.Kind} {o.Metadata.NamespaceProperty}/{o.Metadata.Name}").Order(),
             dryRun.Rendered.Objects.Select(o => $"{o.Kind} {o.Metadata.NamespaceProperty}/{o.Metadata.Name}").Order());
-        Assert.StartsWith((await RunAsync("git", ["rev-parse", "--short=12", "HEAD"])).Output.Trim(), dryRun.ImageTag, StringComparison.Ordinal);
+        Assert.StartsWith(
+            (await RunAsync("git", ["rev-parse", "--short=12", "HEAD"])).Output.Trim(), dryRun.ImageTag, StringComparison.Ordinal);
         foreach (var name in new[] { "invoice-app", "payment-provider" })
         {
-            var container = Assert.Single(Assert.Single(dryRun.Rendered.OfType<V1Deployment>(), d => d.Metadata.Name == name).Spec.Template.Spec.Containers);
+            var container = Assert.Single(
+                Assert.Single(dryRun.Rendered.OfType<V1Deployment>(), d => d.Metadata.Name == name).Spec.Template.Spec.Containers);
             Assert.Equal($"{name}:{dryRun.ImageTag}", container.Image);
         }
         Assert.All(["data/postgres-secrets", "invoices/invoice-app-secrets", "payments/payment-provider-secrets"],
@@ -272,8 +278,8 @@ public sealed class ScriptTests
     private static void SecretsAreWhereTheyBelong(RenderedDeployment rendered, string secretsYaml)
     {
         var secrets = RenderedDeployment.Parse("secrets", secretsYaml).OfType<V1Secret>().ToList();
-        string Value(string ns, string name, string key) =>
-            System.Text.Encoding.UTF8.GetString(Assert.Single(secrets, s => s.Metadata.NamespaceProperty == ns && s.Metadata.Name == name).Data[key]);
+        string Value(string ns, string name, string key) => System.Text.Encoding.UTF8.GetString(
+            Assert.Single(secrets, s => s.Metadata.NamespaceProperty == ns && s.Metadata.Name == name).Data[key]);
 
         Assert.Equal(
             ["data/postgres-secrets", "invoices/invoice-app-secrets", "invoices/invoice-app-tls", "payments/payment-provider-secrets"],
@@ -288,7 +294,10 @@ public sealed class ScriptTests
                 }
                 foreach (var reference in (container.Env ?? []).Select(e => e.ValueFrom?.SecretKeyRef).OfType<V1SecretKeySelector>())
                 {
-                    Assert.True(secrets.Any(s => s.Metadata.NamespaceProperty == workload.Namespace && s.Metadata.Name == reference.Name && s.Data.ContainsKey(reference.Key)),
+                    Assert.True(
+                        secrets.Any(s => s.Metadata.NamespaceProperty == workload.Namespace
+                            && s.Metadata.Name == reference.Name
+                            && s.Data.ContainsKey(reference.Key)),
                         $"{workload} {container.Name}: {reference.Name}/{reference.Key} is created by deploy.sh");
                 }
             }
@@ -302,7 +311,8 @@ public sealed class ScriptTests
         var rbac = new RbacEvaluator(rendered);
         var teams = new Dictionary<string, string> { ["invoices"] = "invoices-developers", ["payments"] = "payments-developers" };
         Assert.All(secrets, secret => Assert.All(teams.Values, team => Assert.True(
-            rbac.CanReadSecrets(team, secret.Metadata.NamespaceProperty) == (teams.GetValueOrDefault(secret.Metadata.NamespaceProperty) == team),
+            rbac.CanReadSecrets(team, secret.Metadata.NamespaceProperty)
+                == (teams.GetValueOrDefault(secret.Metadata.NamespaceProperty) == team),
             $"{team} and {secret.Metadata.NamespaceProperty}/{secret.Metadata.Name}")));
 
         // Each service logs in as the role the roles Job makes, with that role's password, to its own database.
@@ -314,7 +324,10 @@ public sealed class ScriptTests
         })
         {
             Assert.Contains($"{role}:{database}:{passwordKey}", rolesArguments);
-            var connection = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = Value(ns, secret, $"ConnectionStrings__{database}") };
+            var connection = new System.Data.Common.DbConnectionStringBuilder
+            {
+                ConnectionString = Value(ns, secret, $"ConnectionStrings__{database}"),
+            };
             Assert.Equal("postgres.data.svc.cluster.local", connection["Host"]);
             Assert.Equal(role, connection["Username"]);
             Assert.Equal(database, connection["Database"]);
@@ -329,7 +342,8 @@ public sealed class ScriptTests
             System.Text.Encoding.ASCII.GetString(tls.Data["tls.crt"]), System.Text.Encoding.ASCII.GetString(tls.Data["tls.key"]));
         var ingress = Assert.Single(rendered.OfType<V1Ingress>());
         Assert.Equal(tls.Metadata.Name, Assert.Single(ingress.Spec.Tls).SecretName);
-        Assert.True(certificate.MatchesHostname(Assert.Single(ingress.Spec.Rules).Host), $"the certificate names {ingress.Spec.Rules[0].Host}");
+        Assert.True(certificate.MatchesHostname(Assert.Single(ingress.Spec.Rules).Host),
+            $"the certificate names {ingress.Spec.Rules[0].Host}");
     }
 
     private static async Task<(ProcessRun Run, List<V1Secret> Secrets)> PrepareSecretsAgainstAsync(ClusterStandIn cluster, string shell)
@@ -350,8 +364,8 @@ public sealed class ScriptTests
         return (run, secrets);
     }
 
-    private static string Value(List<V1Secret> secrets, string ns, string name, string key) =>
-        System.Text.Encoding.UTF8.GetString(Assert.Single(secrets, s => s.Metadata.NamespaceProperty == ns && s.Metadata.Name == name).Data[key]);
+    private static string Value(List<V1Secret> secrets, string ns, string name, string key) => System.Text.Encoding.UTF8.GetString(
+        Assert.Single(secrets, s => s.Metadata.NamespaceProperty == ns && s.Metadata.Name == name).Data[key]);
 
     private static void KeepAll(ClusterStandIn cluster, IEnumerable<V1Secret> secrets)
     {
@@ -365,7 +379,10 @@ public sealed class ScriptTests
     }
 
     private static IEnumerable<(string, string, string)> Flatten(IEnumerable<V1Secret> secrets) =>
-        secrets.Select(s => (s.Metadata.NamespaceProperty, s.Metadata.Name, string.Join(";", s.Data.Select(d => $"{d.Key}={Convert.ToBase64String(d.Value)}"))));
+        secrets.Select(s => (
+            s.Metadata.NamespaceProperty,
+            s.Metadata.Name,
+            string.Join(";", s.Data.Select(d => $"{d.Key}={Convert.ToBase64String(d.Value)}"))));
 
     [Theory, MemberData(nameof(Shells.Both), MemberType = typeof(Shells))]
     public async Task Deploy_keeps_every_secret_value_the_cluster_holds_and_makes_only_the_missing_ones(string shell)
@@ -387,8 +404,14 @@ public sealed class ScriptTests
         Assert.Matches("^[A-Za-z0-9]{32}$", invoiceRole);
         Assert.Matches("^[A-Za-z0-9]{32}$", paymentRole);
         Assert.NotEqual(invoiceRole, paymentRole);
-        Assert.Contains($";Username=invoice_app;Password={invoiceRole};", Value(secrets, "invoices", "invoice-app-secrets", "ConnectionStrings__invoicesdb"), StringComparison.Ordinal);
-        Assert.Contains($";Username=payment_provider;Password={paymentRole};", Value(secrets, "payments", "payment-provider-secrets", "ConnectionStrings__paymentsdb"), StringComparison.Ordinal);
+        Assert.Contains(
+            $";Username=invoice_app;Password={invoiceRole};",
+            Value(secrets, "invoices", "invoice-app-secrets", "ConnectionStrings__invoicesdb"),
+            StringComparison.Ordinal);
+        Assert.Contains(
+            $";Username=payment_provider;Password={paymentRole};",
+            Value(secrets, "payments", "payment-provider-secrets", "ConnectionStrings__paymentsdb"),
+            StringComparison.Ordinal);
 
         // Applied, they are what the cluster holds: the next run keeps every one of them.
         KeepAll(cluster, secrets);
@@ -398,7 +421,8 @@ public sealed class ScriptTests
     }
 
     [Theory, MemberData(nameof(Shells.Both), MemberType = typeof(Shells))]
-    public async Task Rotating_a_role_password_or_the_api_key_by_removing_it_from_its_secret_changes_only_that_value_everywhere_it_is_used(string shell)
+    public async Task Rotating_a_role_password_or_the_api_key_by_removing_it_from_its_secret_changes_only_that_value_everywhere_it_is_used(
+        string shell)
     {
         // docs/kubernetes.md's rotation: remove the key from the Secret, run deploy.sh, restart the service.
         using var cluster = new ClusterStandIn();
@@ -413,9 +437,15 @@ public sealed class ScriptTests
         Assert.True(rotation.ExitCode == 0, rotation.Error);
         var newPassword = Value(after, "data", "postgres-secrets", "INVOICE_APP_PASSWORD");
         Assert.NotEqual(Value(before, "data", "postgres-secrets", "INVOICE_APP_PASSWORD"), newPassword);
-        Assert.Contains($";Password={newPassword};", Value(after, "invoices", "invoice-app-secrets", "ConnectionStrings__invoicesdb"), StringComparison.Ordinal);
-        Assert.Contains($"invoice_app:{newPassword}@", Value(after, "invoices", "invoice-app-secrets", "INVOICESDB_URI"), StringComparison.Ordinal);
-        Assert.NotEqual(Value(before, "invoices", "invoice-app-secrets", "PayApi__ApiKey"), Value(after, "invoices", "invoice-app-secrets", "PayApi__ApiKey"));
+        Assert.Contains(
+            $";Password={newPassword};",
+            Value(after, "invoices", "invoice-app-secrets", "ConnectionStrings__invoicesdb"),
+            StringComparison.Ordinal);
+        Assert.Contains(
+            $"invoice_app:{newPassword}@", Value(after, "invoices", "invoice-app-secrets", "INVOICESDB_URI"), StringComparison.Ordinal);
+        Assert.NotEqual(
+            Value(before, "invoices", "invoice-app-secrets", "PayApi__ApiKey"),
+            Value(after, "invoices", "invoice-app-secrets", "PayApi__ApiKey"));
         foreach (var (ns, name, key) in new[]
         {
             ("data", "postgres-secrets", "POSTGRES_PASSWORD"), ("data", "postgres-secrets", "PAYMENT_PROVIDER_PASSWORD"),

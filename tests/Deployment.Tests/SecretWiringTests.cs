@@ -21,9 +21,11 @@ public sealed class SecretWiringTests
         var aspirate = RenderedDeployment.Of(RenderedDeployment.AspirateBase);
 
         // Every Secret any container reads (Aspirate's, or one the overlay adds) is one deploy.sh creates.
-        Assert.All(rendered.Workloads, workload => Assert.All((workload.Pod.InitContainers ?? []).Concat(workload.Pod.Containers), container =>
-            Assert.All(ContainerEnvironment.SecretsRead(workload.Pod, container), name => Assert.True(
-                dryRun.Secrets.Any(s => s.Metadata.NamespaceProperty == workload.Namespace && s.Metadata.Name == name) || UserCreatedSecrets.Contains(name),
+        Assert.All(rendered.Workloads, workload => Assert.All(
+            (workload.Pod.InitContainers ?? []).Concat(workload.Pod.Containers),
+            container => Assert.All(ContainerEnvironment.SecretsRead(workload.Pod, container), name => Assert.True(
+                dryRun.Secrets.Any(s => s.Metadata.NamespaceProperty == workload.Namespace && s.Metadata.Name == name)
+                    || UserCreatedSecrets.Contains(name),
                 $"{workload} {container.Name}: reads Secret {workload.Namespace}/{name}, which deploy.sh does not create"))));
 
         // Aspirate's containers need a Secret where Aspirate gave them a secret value, and get from it what the
@@ -32,12 +34,18 @@ public sealed class SecretWiringTests
         {
             var workload = rendered.Workload(baseWorkload.Name);
             var container = Assert.Single(workload.Pod.Containers, c => c.Name == baseContainer.Name);
-            var secretInBase = ContainerEnvironment.Of(aspirate, baseWorkload, baseContainer).Where(e => ContainerEnvironment.LooksSecret(e.Key, e.Value)).ToList();
+            var secretInBase = ContainerEnvironment.Of(aspirate, baseWorkload, baseContainer)
+                .Where(e => ContainerEnvironment.LooksSecret(e.Key, e.Value))
+                .ToList();
+            var secretKeys = string.Join(", ", secretInBase.Select(e => e.Key));
             Assert.True(secretInBase.Count == 0 || ContainerEnvironment.SecretsRead(workload.Pod, container).Count > 0,
-                $"{workload} {container.Name}: Aspirate gives it {string.Join(", ", secretInBase.Select(e => e.Key))} but it reads no Secret");
+                $"{workload} {container.Name}: Aspirate gives it {secretKeys} but it reads no Secret");
             var environment = ContainerEnvironment.Of(rendered, workload, container, dryRun.Secrets);
-            Assert.All(secretInBase.Select(e => e.Key).Where(k => k.StartsWith("ConnectionStrings__", StringComparison.Ordinal) || k == "POSTGRES_PASSWORD"),
-                key => Assert.True(environment.Any(e => e.Key == key && e.Source.StartsWith("Secret ", StringComparison.Ordinal) && e.Value.Length > 0),
+            Assert.All(
+                secretInBase.Select(e => e.Key)
+                    .Where(k => k.StartsWith("ConnectionStrings__", StringComparison.Ordinal) || k == "POSTGRES_PASSWORD"),
+                key => Assert.True(
+                    environment.Any(e => e.Key == key && e.Source.StartsWith("Secret ", StringComparison.Ordinal) && e.Value.Length > 0),
                     $"{workload} {container.Name}: {key} comes from no Secret"));
         }));
         Assert.Contains(rendered.Workloads, w => w.Pod.Containers.Any(c => ContainerEnvironment.SecretsRead(w.Pod, c).Count > 0));
@@ -49,11 +57,15 @@ public sealed class SecretWiringTests
         var dryRun = await DeployDryRun.OfAsync(variant);
         var rendered = dryRun.Rendered;
         var addresses = rendered.Workloads.SelectMany(w => w.Pod.Containers.SelectMany(c =>
-            ContainerEnvironment.Addresses(ContainerEnvironment.Of(rendered, w, c, dryRun.Secrets)).Select(a => (Workload: w, Container: c, Address: a)))).ToList();
+            ContainerEnvironment.Addresses(ContainerEnvironment.Of(rendered, w, c, dryRun.Secrets))
+                .Select(a => (Workload: w, Container: c, Address: a))))
+            .ToList();
 
-        Assert.Contains(addresses, a => a.Address.Entry.Key.StartsWith("ConnectionStrings__", StringComparison.Ordinal) && a.Address.Entry.Source.StartsWith("Secret ", StringComparison.Ordinal));
+        Assert.Contains(addresses, a => a.Address.Entry.Key.StartsWith("ConnectionStrings__", StringComparison.Ordinal)
+            && a.Address.Entry.Source.StartsWith("Secret ", StringComparison.Ordinal));
         Assert.All(addresses, a => Assert.True(ContainerEnvironment.Resolves(rendered, a.Address, a.Workload.Namespace),
-            $"{a.Workload} {a.Container.Name}: {a.Address.Entry.Source} {a.Address.Entry.Key} -> {a.Address.Host}:{a.Address.Port} is no Service port from namespace {a.Workload.Namespace}"));
+            $"{a.Workload} {a.Container.Name}: {a.Address.Entry.Source} {a.Address.Entry.Key} -> {a.Address.Host}:{a.Address.Port} " +
+            $"is no Service port from namespace {a.Workload.Namespace}"));
     }
 
     [Theory, MemberData(nameof(RenderedDeployment.Variants), MemberType = typeof(RenderedDeployment))]

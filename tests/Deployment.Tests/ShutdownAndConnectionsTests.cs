@@ -25,7 +25,9 @@ public sealed class ShutdownAndConnectionsTests
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var map in (container.EnvFrom ?? []).Select(e => e.ConfigMapRef).OfType<V1ConfigMapEnvSource>())
         {
-            var data = rendered.OfType<V1ConfigMap>().Single(c => c.Metadata.NamespaceProperty == workload.Namespace && c.Metadata.Name == map.Name).Data;
+            var data = rendered.OfType<V1ConfigMap>()
+                .Single(c => c.Metadata.NamespaceProperty == workload.Namespace && c.Metadata.Name == map.Name)
+                .Data;
             foreach (var (key, value) in data ?? new Dictionary<string, string>())
             {
                 environment[key] = value;
@@ -49,17 +51,20 @@ public sealed class ShutdownAndConnectionsTests
         var environment = Environment(rendered, workload, container);
 
         var preStop = PreStopPause(workload, container);
-        Assert.True(environment.TryGetValue("Payments__DrainTimeout", out var drainSetting), "invoice-app: Payments__DrainTimeout is set explicitly");
+        Assert.True(environment.TryGetValue("Payments__DrainTimeout", out var drainSetting),
+            "invoice-app: Payments__DrainTimeout is set explicitly");
         var drain = TimeSpan.Parse(drainSetting, CultureInfo.InvariantCulture);
         Assert.True(drain > TimeSpan.Zero, "invoice-app: a drain timeout above zero");
         var shutdown = environment.TryGetValue("HostOptions__ShutdownTimeout", out var explicitShutdown)
             ? TimeSpan.Parse(explicitShutdown, CultureInfo.InvariantCulture)
             : drain + DrainToShutdownMargin;
-        Assert.True(shutdown >= drain + DrainToShutdownMargin, $"invoice-app: the host's shutdown {shutdown} must outlast the drain {drain} by {DrainToShutdownMargin}");
+        Assert.True(shutdown >= drain + DrainToShutdownMargin,
+            $"invoice-app: the host's shutdown {shutdown} must outlast the drain {drain} by {DrainToShutdownMargin}");
         var grace = TimeSpan.FromSeconds(workload.Pod.TerminationGracePeriodSeconds ?? 30);
 
         Assert.True(preStop + drain + DrainToShutdownMargin < grace,
-            $"invoice-app: preStop {preStop} + drain {drain} + {DrainToShutdownMargin} must stay below terminationGracePeriodSeconds {grace}, or the kubelet kills payments in flight");
+            $"invoice-app: preStop {preStop} + drain {drain} + {DrainToShutdownMargin} " +
+            $"must stay below terminationGracePeriodSeconds {grace}, or the kubelet kills payments in flight");
     }
 
     [Theory, MemberData(nameof(RenderedDeployment.Variants), MemberType = typeof(RenderedDeployment))]
@@ -106,7 +111,9 @@ public sealed class ShutdownAndConnectionsTests
         // A client is every workload the network lets reach the server: none can hide from the budget.
         var network = new NetworkPolicyEvaluator(rendered.OfType<V1NetworkPolicy>().ToList());
         var database = Endpoints.Of(rendered, postgres);
-        var clients = rendered.Workloads.Where(w => w.Kind == "Deployment" && network.Allows(Endpoints.Of(rendered, w), database, 5432, "TCP")).ToList();
+        var clients = rendered.Workloads
+            .Where(w => w.Kind == "Deployment" && network.Allows(Endpoints.Of(rendered, w), database, 5432, "TCP"))
+            .ToList();
         Assert.Equal(["invoice-app", "payment-provider"], clients.Select(c => c.Name).Order());
 
         var demand = 0;
@@ -114,7 +121,8 @@ public sealed class ShutdownAndConnectionsTests
         foreach (var client in clients)
         {
             var environment = Environment(rendered, client, AppContainer(client));
-            Assert.True(environment.ContainsKey("Database__MaxPoolSize"), $"{client}: Database__MaxPoolSize is set (Npgsql would allow {NpgsqlDefaultPoolSize} per pod)");
+            Assert.True(environment.ContainsKey("Database__MaxPoolSize"),
+                $"{client}: Database__MaxPoolSize is set (Npgsql would allow {NpgsqlDefaultPoolSize} per pod)");
             var pool = int.Parse(environment["Database__MaxPoolSize"], CultureInfo.InvariantCulture);
             Assert.True(pool > 0, $"{client}: a pool of at least one connection");
             var (replicas, surge) = MostPods(rendered, client);
@@ -124,12 +132,14 @@ public sealed class ShutdownAndConnectionsTests
             demand += pods * pool;
             parts.Add($"{client.Name} ({replicas} + {surge} surge + {terminating} terminating) x {pool}");
         }
-        foreach (var job in rendered.Workloads.Where(w => w.Kind == "Job" && network.Allows(Endpoints.Of(rendered, w), database, 5432, "TCP")))
+        foreach (var job in rendered.Workloads
+            .Where(w => w.Kind == "Job" && network.Allows(Endpoints.Of(rendered, w), database, 5432, "TCP")))
         {
             demand += RolesJobConnections;
             parts.Add($"{job.Name} {RolesJobConnections}");
         }
-        TestContext.Current.TestOutputHelper?.WriteLine($"{variant}: {string.Join(" + ", parts)} = {demand} < {maxConnections} - {reserved}");
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"{variant}: {string.Join(" + ", parts)} = {demand} < {maxConnections} - {reserved}");
 
         Assert.True(demand < maxConnections - reserved,
             $"{string.Join(" + ", parts)} = {demand} connections must stay below max_connections {maxConnections} - reserved {reserved}");
@@ -139,9 +149,12 @@ public sealed class ShutdownAndConnectionsTests
     public static (int Replicas, int Surge) MostPods(RenderedDeployment rendered, Workload workload)
     {
         var autoscaler = rendered.OfType<V2HorizontalPodAutoscaler>().SingleOrDefault(h =>
-            h.Metadata.NamespaceProperty == workload.Namespace && h.Spec.ScaleTargetRef.Kind == workload.Kind && h.Spec.ScaleTargetRef.Name == workload.Name);
+            h.Metadata.NamespaceProperty == workload.Namespace
+            && h.Spec.ScaleTargetRef.Kind == workload.Kind
+            && h.Spec.ScaleTargetRef.Name == workload.Name);
         var replicas = autoscaler?.Spec.MaxReplicas ?? workload.Replicas ?? 1;
-        var deployment = rendered.OfType<V1Deployment>().Single(d => d.Metadata.NamespaceProperty == workload.Namespace && d.Metadata.Name == workload.Name);
+        var deployment = rendered.OfType<V1Deployment>()
+            .Single(d => d.Metadata.NamespaceProperty == workload.Namespace && d.Metadata.Name == workload.Name);
         // Kubernetes' default surge is 25%, rounded up.
         var surge = deployment.Spec.Strategy?.Type == "Recreate" ? "0" : deployment.Spec.Strategy?.RollingUpdate?.MaxSurge?.Value ?? "25%";
         var extra = surge.EndsWith('%')

@@ -17,7 +17,8 @@ public static class TableFile
         var header = lines[0];
         return lines.Skip(1).Select(cells => cells.Length == header.Length
                 ? (IReadOnlyDictionary<string, string>)header.Zip(cells).ToDictionary(c => c.First, c => c.Second)
-                : throw new InvalidDataException($"deploy/{name}: '{string.Join(' ', cells)}' has {cells.Length} cells, the header {header.Length}"))
+                : throw new InvalidDataException(
+                    $"deploy/{name}: '{string.Join(' ', cells)}' has {cells.Length} cells, the header {header.Length}"))
             .ToList();
     }
 }

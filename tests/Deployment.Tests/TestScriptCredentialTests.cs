@@ -34,7 +34,10 @@ public sealed class TestScriptCredentialTests : IAsyncLifetime
         _standIn.Use(async (context, next) =>
         {
             var authorization = context.Request.Headers.Authorization.ToString();
-            _requests.Enqueue((context.Request.Method, context.Request.Path + context.Request.QueryString, authorization.Length == 0 ? null : authorization));
+            _requests.Enqueue((
+                context.Request.Method,
+                context.Request.Path + context.Request.QueryString,
+                authorization.Length == 0 ? null : authorization));
             await next(context);
         });
         _standIn.MapGet("/invoices", (HttpContext context) => Json(200,
@@ -64,7 +67,10 @@ public sealed class TestScriptCredentialTests : IAsyncLifetime
         }
     }
 
-    /// <summary>test.sh against the stand-in; an empty <c>API_KEY</c> (what test.sh reads as none) unless one is given, whatever the runner's own environment holds.</summary>
+    /// <summary>
+    /// test.sh against the stand-in; an empty <c>API_KEY</c> (what test.sh reads as none) unless one is given, whatever the
+    /// runner's own environment holds.
+    /// </summary>
     private Task<ProcessRun> RunTestScriptAsync(IEnumerable<string> options, string? apiKeyVariable = null, string shell = Shells.Current,
         Dictionary<string, string>? environment = null)
     {

@@ -59,13 +59,22 @@ public sealed class TestScriptTableCheckTests : IDisposable
         var (run, calls) = await RunCheckAsync(shell, "check_network_policies");
 
         Assert.NotEqual(0, run.ExitCode);
-        Assert.Contains($"{probed.Count(r => r["expected"] == "blocked")} cell(s) of the NetworkPolicy truth table do not hold", run.Error, StringComparison.Ordinal);
-        Assert.Equal(probed.Count, run.Output.Split('\n').Count(l => l.StartsWith("  ok ", StringComparison.Ordinal) || l.StartsWith("  FAIL ", StringComparison.Ordinal)));
-        Assert.Contains(run.Output.Split('\n'), l => l.StartsWith("  ok    invoice-app -> aspire-dashboard:18889/TCP ", StringComparison.Ordinal));
-        Assert.Contains(run.Output.Split('\n'), l => l.StartsWith("  FAIL  payment-provider -> invoice-app:8080/TCP ", StringComparison.Ordinal));
-        Assert.Equal(probed.Select(r => r["from"]).Distinct().Count(), calls.Count(c => c.Contains(" run probe-", StringComparison.Ordinal)));
-        Assert.Contains(calls, c => c.Contains(" run probe-", StringComparison.Ordinal) && c.Contains("-n ingress-nginx", StringComparison.Ordinal)
-            && c.Contains("--labels=app.kubernetes.io/name=ingress-nginx,app.kubernetes.io/component=controller", StringComparison.Ordinal));
+        Assert.Contains(
+            $"{probed.Count(r => r["expected"] == "blocked")} cell(s) of the NetworkPolicy truth table do not hold",
+            run.Error,
+            StringComparison.Ordinal);
+        Assert.Equal(probed.Count, run.Output.Split('\n')
+            .Count(l => l.StartsWith("  ok ", StringComparison.Ordinal) || l.StartsWith("  FAIL ", StringComparison.Ordinal)));
+        Assert.Contains(run.Output.Split('\n'),
+            l => l.StartsWith("  ok    invoice-app -> aspire-dashboard:18889/TCP ", StringComparison.Ordinal));
+        Assert.Contains(run.Output.Split('\n'),
+            l => l.StartsWith("  FAIL  payment-provider -> invoice-app:8080/TCP ", StringComparison.Ordinal));
+        Assert.Equal(probed.Select(r => r["from"]).Distinct().Count(),
+            calls.Count(c => c.Contains(" run probe-", StringComparison.Ordinal)));
+        Assert.Contains(calls, c => c.Contains(" run probe-", StringComparison.Ordinal)
+            && c.Contains("-n ingress-nginx", StringComparison.Ordinal)
+            && c.Contains(
+                "--labels=app.kubernetes.io/name=ingress-nginx,app.kubernetes.io/component=controller", StringComparison.Ordinal));
     }
 
     [Theory, MemberData(nameof(Shells.Both), MemberType = typeof(Shells))]
@@ -76,10 +85,15 @@ public sealed class TestScriptTableCheckTests : IDisposable
         var (run, calls) = await RunCheckAsync(shell, "check_rbac");
 
         Assert.NotEqual(0, run.ExitCode);
-        Assert.Contains($"{rows.Count(r => r["expected"] == "no")} RBAC answer(s) differ from the table", run.Error, StringComparison.Ordinal);
+        Assert.Contains(
+            $"{rows.Count(r => r["expected"] == "no")} RBAC answer(s) differ from the table", run.Error, StringComparison.Ordinal);
         Assert.Equal(rows.Count, calls.Count(c => c.Contains(" auth can-i ", StringComparison.Ordinal)));
-        Assert.Contains("--context stand-in auth can-i update deployments.apps --as=someone-in-invoices-developers --as-group=invoices-developers -n invoices --subresource=scale", calls);
-        Assert.Contains("--context stand-in auth can-i list nodes --as=someone-in-payments-developers --as-group=payments-developers", calls);
+        Assert.Contains(
+            "--context stand-in auth can-i update deployments.apps "
+            + "--as=someone-in-invoices-developers --as-group=invoices-developers -n invoices --subresource=scale",
+            calls);
+        Assert.Contains(
+            "--context stand-in auth can-i list nodes --as=someone-in-payments-developers --as-group=payments-developers", calls);
     }
 
     public void Dispose() => _folder.Dispose();

@@ -57,7 +57,8 @@ public sealed class WiringTests
                 Assert.Equal("http://aspire-dashboard.observability.svc.cluster.local:18889", endpoint);
             }
         }
-        Assert.Equal(withDashboard, rendered.Objects.Any(o => o.Metadata.NamespaceProperty == "observability" || o.Metadata.Name == "observability"));
+        Assert.Equal(withDashboard,
+            rendered.Objects.Any(o => o.Metadata.NamespaceProperty == "observability" || o.Metadata.Name == "observability"));
     }
 
     [Fact]
@@ -66,7 +67,8 @@ public sealed class WiringTests
         var rendered = RenderedDeployment.Of(RenderedDeployment.WithDashboard);
         var dashboard = rendered.Workload("aspire-dashboard");
         Assert.Matches(@"^mcr\.microsoft\.com/dotnet/aspire-dashboard:\d+\.\d+", Assert.Single(dashboard.Pod.Containers).Image);
-        Assert.Equal("ClusterIP", Assert.Single(rendered.OfType<V1Service>(), s => s.Metadata.NamespaceProperty == "observability").Spec.Type);
+        Assert.Equal("ClusterIP",
+            Assert.Single(rendered.OfType<V1Service>(), s => s.Metadata.NamespaceProperty == "observability").Spec.Type);
         Assert.DoesNotContain(rendered.OfType<V1Ingress>(), i => i.Metadata.NamespaceProperty == "observability");
     }
 
@@ -81,7 +83,8 @@ public sealed class WiringTests
     }
 
     [Theory, MemberData(nameof(RenderedDeployment.Variants), MemberType = typeof(RenderedDeployment))]
-    public void The_postgres_pod_runs_the_server_alone_and_a_roles_job_runs_the_committed_sql_with_passwords_from_secret_files(string variant)
+    public void The_postgres_pod_runs_the_server_alone_and_a_roles_job_runs_the_committed_sql_with_passwords_from_secret_files(
+        string variant)
     {
         var rendered = RenderedDeployment.Of(variant);
         var postgres = rendered.Workload("postgres");
@@ -97,13 +100,15 @@ public sealed class WiringTests
         Assert.True(job.Spec.BackoffLimit > 0, "the Job retries a failed pod");
         Assert.True(job.Spec.ActiveDeadlineSeconds > 0, "the Job gives up in the end, and deploy.sh says so");
         var arguments = (roles.Command ?? []).Concat(roles.Args ?? []).ToList();
-        Assert.True(int.Parse(arguments[arguments.IndexOf("--attempts") + 1], CultureInfo.InvariantCulture) > 1, "the script retries with backoff");
+        Assert.True(int.Parse(arguments[arguments.IndexOf("--attempts") + 1], CultureInfo.InvariantCulture) > 1,
+            "the script retries with backoff");
         Assert.Contains("invoice_app:invoicesdb:INVOICE_APP_PASSWORD", arguments);
         Assert.Contains("payment_provider:paymentsdb:PAYMENT_PROVIDER_PASSWORD", arguments);
         Assert.Equal("postgres.data.svc.cluster.local", Assert.Single(roles.Env, e => e.Name == "PGHOST").Value);
 
         // Passwords as files of the data Secret, never as environment variables.
-        Assert.DoesNotContain(roles.Env, e => e.ValueFrom?.SecretKeyRef is not null || e.Name.Contains("PASSWORD", StringComparison.Ordinal));
+        Assert.DoesNotContain(roles.Env,
+            e => e.ValueFrom?.SecretKeyRef is not null || e.Name.Contains("PASSWORD", StringComparison.Ordinal));
         Assert.Empty(roles.EnvFrom ?? []);
         var passwordDir = arguments[arguments.IndexOf("--password-dir") + 1];
         var secretMount = Assert.Single(roles.VolumeMounts, m => m.MountPath == passwordDir);
@@ -125,7 +130,8 @@ public sealed class WiringTests
 
         // The Job reaches the server, and deploy.sh replaces it and waits for it on every deploy.
         var network = new NetworkPolicyEvaluator(rendered.OfType<V1NetworkPolicy>().ToList());
-        Assert.True(network.Allows(Endpoints.Of(rendered, rendered.Workload(job.Metadata.Name)), Endpoints.Of(rendered, postgres), 5432, "TCP"));
+        Assert.True(network.Allows(
+            Endpoints.Of(rendered, rendered.Workload(job.Metadata.Name)), Endpoints.Of(rendered, postgres), 5432, "TCP"));
         var script = File.ReadAllText(TestSupport.RepositoryRoot.Combine("deploy.sh"));
         Assert.Contains($"delete job {job.Metadata.Name} -n data", script, StringComparison.Ordinal);
         Assert.Contains($"get job {job.Metadata.Name} -n data", script, StringComparison.Ordinal);
@@ -157,7 +163,9 @@ public sealed class WiringTests
 
         Assert.Contains(container.EnvFrom, e => e.SecretRef?.Name == "invoice-app-secrets");
         Assert.DoesNotContain(container.Env ?? [], e => e.Name == "PayApi__ApiKey" && e.ValueFrom?.SecretKeyRef is null);
-        Assert.All(rendered.OfType<V1ConfigMap>(), map => Assert.False(map.Data?.ContainsKey("PayApi__ApiKey") ?? false, $"ConfigMap {map.Metadata.Name} holds the API key"));
-        Assert.Contains("printf 'PayApi__ApiKey=%s\\n' \"$api_key\"", File.ReadAllText(TestSupport.RepositoryRoot.Combine("deploy.sh")), StringComparison.Ordinal);
+        Assert.All(rendered.OfType<V1ConfigMap>(),
+            map => Assert.False(map.Data?.ContainsKey("PayApi__ApiKey") ?? false, $"ConfigMap {map.Metadata.Name} holds the API key"));
+        Assert.Contains("printf 'PayApi__ApiKey=%s\\n' \"$api_key\"",
+            File.ReadAllText(TestSupport.RepositoryRoot.Combine("deploy.sh")), StringComparison.Ordinal);
     }
 }

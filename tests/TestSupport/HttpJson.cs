@@ -30,6 +30,9 @@ public static class HttpJson
     public static async Task<string?> PaymentStateAsync(this HttpClient invoiceApp, string invoiceId)
     {
         var invoices = await invoiceApp.GetJsonAsync("/invoices");
-        return invoices.EnumerateArray().Single(invoice => invoice.GetProperty("InvoiceId").GetString() == invoiceId).GetProperty("PaymentState").GetString();
+        return invoices.EnumerateArray()
+            .Single(invoice => invoice.GetProperty("InvoiceId").GetString() == invoiceId)
+            .GetProperty("PaymentState")
+            .GetString();
     }
 }

@@ -30,7 +30,9 @@ public static class ProblemAssert
         return error;
     }
 
-    /// <summary>As <see cref="ErrorAsync(HttpResponseMessage, HttpStatusCode)"/>, and <c>error</c> is exactly <paramref name="expectedError"/>.</summary>
+    /// <summary>
+    /// As <see cref="ErrorAsync(HttpResponseMessage, HttpStatusCode)"/>, and <c>error</c> is exactly <paramref name="expectedError"/>.
+    /// </summary>
     public static async Task ErrorAsync(HttpResponseMessage response, HttpStatusCode status, string expectedError) =>
         Assert.Equal(expectedError, await ErrorAsync(response, status));
 }

@@ -19,7 +19,9 @@ public enum ProviderBehaviour
     /// <summary>The provider records the payment but its answer is lost: the connection breaks before it arrives.</summary>
     AnswerLost,
 
-    /// <summary>Nothing listens where the provider should be: the connection is refused (a real refusal, on a closed loopback port).</summary>
+    /// <summary>
+    /// Nothing listens where the provider should be: the connection is refused (a real refusal, on a closed loopback port).
+    /// </summary>
     Unreachable,
 
     /// <summary>The provider records the payment, then answers 500 (a crash after the commit, a proxy's error).</summary>
@@ -50,12 +52,14 @@ public sealed class ProviderDouble(HttpMessageHandler provider) : DelegatingHand
     }
 
     /// <summary>The provider records the payment, then its answer waits until <see cref="Release"/>.</summary>
-    public void HoldAnswer(string invoiceId) => _held[invoiceId] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    public void HoldAnswer(string invoiceId) =>
+        _held[invoiceId] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public void Release(string invoiceId) => _held[invoiceId].TrySetResult();
 
     /// <summary><c>GET /payments/{id}</c> waits until <see cref="ReleaseLookup"/>, then reaches the provider.</summary>
-    public void HoldLookup(string invoiceId) => _heldLookups[invoiceId] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    public void HoldLookup(string invoiceId) =>
+        _heldLookups[invoiceId] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public void ReleaseLookup(string invoiceId) => _heldLookups[invoiceId].TrySetResult();
 
@@ -114,7 +118,8 @@ public sealed class ProviderDouble(HttpMessageHandler provider) : DelegatingHand
         {
             case ProviderBehaviour.AnswerLost:
                 response.Dispose();
-                throw new HttpRequestException(HttpRequestError.ResponseEnded, "The response ended prematurely (payment-provider.test:8080)");
+                throw new HttpRequestException(
+                    HttpRequestError.ResponseEnded, "The response ended prematurely (payment-provider.test:8080)");
             case ProviderBehaviour.RecordsThenFails:
                 response.Dispose();
                 return ServerError("provider crashed after recording");

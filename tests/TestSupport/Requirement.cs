@@ -50,7 +50,8 @@ public static class Requirement
     {
         var connectionString = Environment.GetEnvironmentVariable("TEST_POSTGRES");
         Need(!string.IsNullOrWhiteSpace(connectionString),
-            "TEST_POSTGRES is not set: point it at a PostgreSQL server, e.g. 'Host=127.0.0.1;Port=5432;Username=postgres' (.ci/run starts one)");
+            "TEST_POSTGRES is not set: point it at a PostgreSQL server, e.g. 'Host=127.0.0.1;Port=5432;Username=postgres' " +
+            "(.ci/run starts one)");
         return connectionString!;
     }
 }

@@ -40,7 +40,8 @@ public abstract class ServiceFactory<TProgram>(string connectionName, string fil
         With(settings, configureServices).CreateClient();
 
     /// <summary>A variant of this service with more settings (and services replaced), on the same files; disposed with it.</summary>
-    public WebApplicationFactory<TProgram> With((string Key, string Value)[] settings, Action<IServiceCollection>? configureServices = null) =>
+    public WebApplicationFactory<TProgram> With(
+        (string Key, string Value)[] settings, Action<IServiceCollection>? configureServices = null) =>
         WithWebHostBuilder(builder =>
         {
             foreach (var (key, value) in settings)
