@@ -4,7 +4,7 @@ using TestSupport;
 
 namespace InvoiceApp.Tests;
 
-/// <summary>Every invoice-app row of CONTRACT.md, against the real provider and real SQLite stores.</summary>
+/// <summary>Every invoice-app row of docs/contract.md, against the real provider and real SQLite stores.</summary>
 public sealed class InvoicesApiTests : ServiceTests<InvoiceAppFactory>
 {
     private async Task<string[]> InvoiceIdsAsync(string query) => (await Client.GetJsonAsync($"/invoices{query}")).InvoiceIds();
