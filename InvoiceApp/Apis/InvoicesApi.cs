@@ -15,7 +15,7 @@ public static partial class InvoicesApi
 
     public static IEndpointRouteBuilder MapInvoicesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/invoices");
+        var api = app.MapGroup("/invoices").WithTags("Invoices");
 
         api.MapGet("/", ListAsync).WithSummary("List the invoices, all or only the paid or unpaid ones");
         api.MapPost("/pay", PayAsync).RequirePayApiProtection().WithSummary("Pay every invoice that is not paid");

@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 
 namespace InvoiceApp.PayApi;
 
@@ -9,6 +11,8 @@ namespace InvoiceApp.PayApi;
 /// </summary>
 public static partial class PayApiProtection
 {
+    public const string KeyScheme = "payApiKey";
+
     public static IHostApplicationBuilder AddPayApiProtection(this IHostApplicationBuilder builder)
     {
         var development = builder.Environment.IsDevelopment();
@@ -23,6 +27,7 @@ public static partial class PayApiProtection
             .ValidateLimits(o => o.UnauthorizedRateLimit, "PayApi:UnauthorizedRateLimit")
             .ValidateOnStart();
         builder.Services.AddSingleton<PayApiKey>();
+        builder.Services.ConfigureAll<OpenApiOptions>(openApi => openApi.AddDocumentTransformer(DeclareKeyScheme));
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -47,7 +52,26 @@ public static partial class PayApiProtection
         pay.RequireRateLimiting(PayRateLimitPolicy.Name)
             .AddEndpointFilter<PayApiKeyFilter>()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .AddOpenApiOperationTransformer((operation, context, _) =>
+            {
+                operation.Security = [new() { [new OpenApiSecuritySchemeReference(KeyScheme, context.Document)] = [] }];
+                return Task.CompletedTask;
+            });
+
+    // Declared in the document so that the API page can send the key with a pay call.
+    private static Task DeclareKeyScheme(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken _)
+    {
+        document.Components ??= new OpenApiComponents();
+        document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+        document.Components.SecuritySchemes[KeyScheme] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.Http,
+            Scheme = "bearer",
+            Description = "PayApi:ApiKey, sent as Authorization: Bearer <key>; without one configured (Development) any call may pay.",
+        };
+        return Task.CompletedTask;
+    }
 
     private static bool IsUsableKey(string key) =>
         key.Length >= 16 && !key.Any(c => char.IsWhiteSpace(c) || char.IsControl(c));

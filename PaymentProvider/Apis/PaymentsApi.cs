@@ -16,7 +16,7 @@ public static class PaymentsApi
 
     public static IEndpointRouteBuilder MapPaymentsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/payments");
+        var api = app.MapGroup("/payments").WithTags("Payments");
 
         api.MapPost("/pay", PayAsync).AddOpenApiOperationTransformer(DescribePaymentRequestAsync).WithSummary("Record a payment, once per id");
         api.MapGet("/", ListAsync).WithSummary("List the recorded payments");

@@ -43,4 +43,21 @@ public sealed class ModelTests
         Assert.Equal(8081, ports["invoice-app"]);
         Assert.Equal(8082, ports["payment-provider"]);
     }
+
+    // The dashboard shows its red "No trusted development certificate" banner when any resource may use one.
+    [Fact]
+    public async Task Neither_service_uses_an_https_certificate_so_the_dashboard_asks_for_none()
+    {
+        var projects = await ProjectsAsync();
+
+        Assert.All(projects, project =>
+        {
+            Assert.DoesNotContain(project.Annotations.OfType<EndpointAnnotation>(), endpoint => endpoint.UriScheme == "https");
+#pragma warning disable ASPIRECERTIFICATES001 // the annotation WithoutHttpsCertificate leaves is still experimental
+            var certificate = Assert.Single(project.Annotations.OfType<HttpsCertificateAnnotation>());
+            Assert.False(certificate.UseDeveloperCertificate);
+            Assert.Null(certificate.Certificate);
+#pragma warning restore ASPIRECERTIFICATES001
+        });
+    }
 }

@@ -72,9 +72,22 @@ public sealed partial class DashboardBrowserTests(PaymentSystemWithDashboard sys
         await DashboardPages.SaveScreenshotAsync(page, "pay-duration.png");
     }
 
+    [Fact]
+    public async Task The_resources_page_shows_no_development_certificate_banner_for_the_plain_http_services()
+    {
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await DashboardPages.OpenAsync(chromium, system.DashboardUrl, "/", showBanners: true);
+
+        // The AppHost raises the banner before the services start, so once they are listed it would be there.
+        await Expect(DashboardPages.ResourceRow(page, InvoiceApp)).ToHaveCountAsync(1);
+        await Expect(DashboardPages.ResourceRow(page, PaymentProvider)).ToHaveCountAsync(1);
+        await Expect(page.GetByText("development certificate")).ToHaveCountAsync(0);
+        await DashboardPages.SaveScreenshotAsync(page, "resources-banners.png");
+    }
+
     [Theory]
-    [InlineData(InvoiceApp, "InvoiceApp", "InvoicesApi", "Pay every invoice that is not paid")]
-    [InlineData(PaymentProvider, "PaymentProvider", "PaymentsApi", "Record a payment, once per id")]
+    [InlineData(InvoiceApp, "InvoiceApp", "Invoices", "Pay every invoice that is not paid")]
+    [InlineData(PaymentProvider, "PaymentProvider", "Payments", "Record a payment, once per id")]
     public async Task Each_services_resource_links_to_its_API_page_which_shows_its_operations(string resource, string service, string group, string operation)
     {
         await using var chromium = await Chromium.LaunchAsync();
