@@ -4,11 +4,7 @@ using Microsoft.OpenApi;
 
 namespace InvoiceApp.PayApi;
 
-/// <summary>
-/// Guards the endpoint that moves money: a bearer key (required outside Development unless
-/// <c>PayApi:AllowAnonymous</c> says otherwise) and rate limits that count each kind of caller apart. Reading
-/// invoices is not guarded here; the edge limits it.
-/// </summary>
+/// <summary>Guards the endpoint that moves money; reading invoices is left to the edge's limits.</summary>
 public static partial class PayApiProtection
 {
     public const string KeyScheme = "payApiKey";
@@ -22,7 +18,8 @@ public static partial class PayApiProtection
                 "PayApi:ApiKey is not set: outside Development POST /invoices/pay moves money only for callers with the key. "
                 + "Set PayApi:ApiKey (PayApi__ApiKey), or set PayApi:AllowAnonymous=true to run the endpoint open on purpose")
             .Validate(o => o.ApiKey is null || IsUsableKey(o.ApiKey),
-                "PayApi:ApiKey, when set, must be at least 16 characters with no whitespace or control characters (a trailing newline from a file is a common slip)")
+                "PayApi:ApiKey, when set, must be at least 16 characters with no whitespace or control characters "
+                + "(a trailing newline from a file is a common slip)")
             .ValidateLimits(o => o.RateLimit, "PayApi:RateLimit")
             .ValidateLimits(o => o.UnauthorizedRateLimit, "PayApi:UnauthorizedRateLimit")
             .ValidateOnStart();
@@ -85,6 +82,7 @@ public static partial class PayApiProtection
             .Validate(o => limits(o).QueueLimit is >= 0 and <= 10_000, $"{section}:QueueLimit must be 0 to 10000");
 
     [LoggerMessage(LogLevel.Warning,
-        "PayApi:AllowAnonymous is set and PayApi:ApiKey is not: POST /invoices/pay accepts calls without a credential in environment {Environment}")]
+        "PayApi:AllowAnonymous is set and PayApi:ApiKey is not: "
+        + "POST /invoices/pay accepts calls without a credential in environment {Environment}")]
     private static partial void LogOpenPayEndpoint(ILogger logger, string environment);
 }

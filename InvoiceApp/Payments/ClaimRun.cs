@@ -6,11 +6,8 @@ using Microsoft.Extensions.Options;
 
 namespace InvoiceApp.Payments;
 
-/// <summary>
-/// One pass over invoices, for the pay run and for recovery alike: claims them in batches, lets
-/// <see cref="PaymentOptions.MaxParallelPayments"/> workers hand each claim to the run's step inside its
-/// <c>pay invoice</c> span, and reports every invoice once.
-/// </summary>
+/// <summary>One pass over invoices, shared by the pay run and recovery: claims in batches, pays or settles each in its
+/// <c>pay invoice</c> span on <see cref="PaymentOptions.MaxParallelPayments"/> workers, reports each once.</summary>
 public sealed class ClaimRun(
     IInvoiceStore store, ClaimedPayment payment, PaymentDrain drain, IOptions<PaymentOptions> options, TimeProvider time,
     InvoiceMetrics metrics, PaymentOutcomeLog log)

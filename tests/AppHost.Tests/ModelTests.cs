@@ -5,7 +5,8 @@ public sealed class ModelTests
 {
     private static async Task<ProjectResource[]> ProjectsAsync()
     {
-        var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(Cancel).WaitAsync(TimeSpan.FromMinutes(1), Cancel);
+        var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(Cancel)
+            .WaitAsync(TimeSpan.FromMinutes(1), Cancel);
         return [.. appHost.Resources.OfType<ProjectResource>()];
     }
 

@@ -20,7 +20,7 @@ public static class DashboardPages
         // cover the screenshots.
         if (!showBanners)
         {
-            await HideBannersAsync(context);
+            await context.AddInitScriptAsync(HideBanners);
         }
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(StepTimeoutMs);
@@ -29,14 +29,13 @@ public static class DashboardPages
         return page;
     }
 
-    private static Task HideBannersAsync(IBrowserContext context) =>
-        context.AddInitScriptAsync("""
-            document.addEventListener('DOMContentLoaded', () => {
-                const style = document.createElement('style');
-                style.textContent = '.messagebar-container { display: none !important; }';
-                document.head.appendChild(style);
-            });
-            """);
+    private const string HideBanners = """
+        document.addEventListener('DOMContentLoaded', () => {
+            const style = document.createElement('style');
+            style.textContent = '.messagebar-container { display: none !important; }';
+            document.head.appendChild(style);
+        });
+        """;
 
     /// <summary>A resource's row on the Resources page.</summary>
     public static ILocator ResourceRow(IPage page, string resource) =>
