@@ -91,6 +91,7 @@ public static class OpenApiExtensions
         if (app.Environment.IsDevelopment())
         {
             // Nothing from elsewhere: the fonts would come from Scalar's CDN, and the page would report its use.
+            // No tag sorter: the page keeps the document's order; Scalar's one sorter, alphabetical, would put Health first.
             app.MapScalarApiReference(ApiPagePath, page => page
                 .WithTitle($"{app.Environment.ApplicationName} API")
                 .DisableDefaultFonts()
