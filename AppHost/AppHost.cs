@@ -1,12 +1,18 @@
+// Both services serve plain http; saying so (WithoutHttpsCertificate, still experimental) keeps the dashboard from
+// warning about a missing trusted development certificate that nothing here uses.
+#pragma warning disable ASPIRECERTIFICATES001
+
 var builder = DistributedApplication.CreateBuilder(args);
 
 // payment-provider: records payments; internal only, no external endpoint.
 var paymentProvider = builder.AddProject<Projects.PaymentProvider>("payment-provider")
+    .WithoutHttpsCertificate()
     .WithHttpHealthCheck("/health")
     .WithUrlForEndpoint("http", ApiPage);
 
 // invoice-app: the only service users reach; finds payment-provider through service discovery.
 var invoiceApp = builder.AddProject<Projects.InvoiceApp>("invoice-app")
+    .WithoutHttpsCertificate()
     .WithReference(paymentProvider)
     .WaitFor(paymentProvider)
     .WithHttpHealthCheck("/health")

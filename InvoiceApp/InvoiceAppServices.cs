@@ -35,7 +35,8 @@ public static partial class InvoiceAppServices
             .Validate(o => o.RecoveryInterval > TimeSpan.Zero, "Payments:RecoveryInterval must be positive")
             .Validate(o => o.MaxParallelPayments is >= 1 and <= 64, "Payments:MaxParallelPayments must be 1 to 64")
             .Validate(o => o.ClaimLease > ProviderCallLimit(builder.Configuration),
-                "Payments:ClaimLease must outlast one whole provider call (HttpClientResilience:TotalRequestTimeout:Timeout), or a live payment could be taken over")
+                "Payments:ClaimLease must outlast one whole provider call (HttpClientResilience:TotalRequestTimeout:Timeout), "
+                + "or a live payment could be taken over")
             .Validate(o => o.DrainTimeout > TimeSpan.Zero, "Payments:DrainTimeout must be positive")
             .ValidateOnStart();
         builder.Services.AddOptions<SeedOptions>()
@@ -44,7 +45,8 @@ public static partial class InvoiceAppServices
             .ValidateOnStart();
         // Shutdown waits for the drain, then for recording what the drain cut off and answering.
         builder.Services.AddOptions<HostOptions>()
-            .Configure<IOptions<PaymentOptions>>((host, payments) => host.ShutdownTimeout = payments.Value.DrainTimeout + PaymentOptions.ShutdownMargin);
+            .Configure<IOptions<PaymentOptions>>((host, payments) =>
+                host.ShutdownTimeout = payments.Value.DrainTimeout + PaymentOptions.ShutdownMargin);
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IInvoiceStore, SqlInvoiceStore>();

@@ -20,7 +20,8 @@ public sealed class PaymentMetrics
         var meter = meterFactory.Create(Name);
         _recorded = meter.CreateCounter<long>("payments.recorded", "{payment}", "Payments recorded for the first time");
         _replayed = meter.CreateCounter<long>("payments.replayed", "{payment}", "Idempotent replays of a payment already recorded");
-        _conflicts = meter.CreateCounter<long>("payments.conflicts", "{payment}", "Requests reusing a payment id with another value or currency");
+        _conflicts = meter.CreateCounter<long>("payments.conflicts", "{payment}",
+            "Requests reusing a payment id with another value or currency");
     }
 
     /// <summary>The "record payment" span around the store's write; <see cref="Recorded"/> adds its outcome.</summary>

@@ -15,7 +15,7 @@ public static partial class InvoicesApi
 
     public static IEndpointRouteBuilder MapInvoicesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/invoices");
+        var api = app.MapGroup("/invoices").WithTags("Invoices");
 
         api.MapGet("/", ListAsync).WithSummary("List the invoices, all or only the paid or unpaid ones");
         api.MapPost("/pay", PayAsync).RequirePayApiProtection().WithSummary("Pay every invoice that is not paid");
@@ -38,12 +38,8 @@ public static partial class InvoicesApi
         return TypedResults.Ok(await store.ListAsync(selection, cancellationToken));
     }
 
-    /// <summary>
-    /// Pays every invoice that is not paid. <c>200</c>: all of them are paid now; <c>502</c>: some failed or are in
-    /// doubt; <c>202</c>: nothing failed, but others are paying some right now. The work is not tied to the client's
-    /// connection (a client that gives up must not cut a payment off between the provider's answer and recording
-    /// it), only to the drain deadline on shutdown.
-    /// </summary>
+    /// <summary>Not tied to the client's connection: a client that gives up must not cut a payment off between the provider's
+    /// answer and recording it. Only the drain deadline on shutdown stops it.</summary>
     public static async Task<Results<Ok<PayResult>, Accepted<PayResult>, BadGateway<PayResult>, ServiceUnavailableProblem>> PayAsync(
         InvoicePayer payer, PaymentDrain drain, HttpResponse response, ILoggerFactory loggers)
     {
@@ -56,7 +52,8 @@ public static partial class InvoicesApi
         {
             result = await payer.PayAllUnpaidAsync(drain.Deadline);
         }
-        catch (Exception e) when (e is DbException or IOException or InvalidOperationException or TimeoutException or OperationCanceledException)
+        catch (Exception e) when (e is DbException or IOException or InvalidOperationException or TimeoutException
+            or OperationCanceledException)
         {
             // The invoices could not even be listed: nothing was attempted.
             LogListFailed(loggers.CreateLogger(typeof(InvoicesApi)), e);

@@ -2,10 +2,8 @@ using System.Text.Json.Serialization;
 
 namespace InvoiceApp.Model;
 
-/// <summary>
-/// An invoice as clients see it. The four PascalCase keys are the original service's contract and keep their
-/// meaning (<c>IsPaid</c> is true only once the provider confirmed); <c>PaymentState</c> tells the not-paid apart.
-/// </summary>
+/// <summary>The four PascalCase keys are the original contract (<c>IsPaid</c> only once the provider confirmed);
+/// <c>PaymentState</c> tells the not-paid apart.</summary>
 public sealed record Invoice(
     [property: JsonPropertyName("InvoiceId")] string InvoiceId,
     [property: JsonPropertyName("Value")] decimal Value,
@@ -28,36 +26,23 @@ public enum PaymentState
     /// <summary>A pay call (of this or another replica) is paying it right now.</summary>
     [JsonStringEnumMemberName("pending")] Pending,
 
-    /// <summary>
-    /// A payment was sent and its outcome is unknown (the answer was lost or cut off, or recording it failed): the
-    /// money may have moved. Recovery settles it by asking the provider once its claim's lease has run out.
-    /// </summary>
+    /// <summary>Sent with an unknown outcome, so the money may have moved: recovery asks the provider once the lease runs out.</summary>
     [JsonStringEnumMemberName("inDoubt")] InDoubt,
 
     /// <summary>The provider confirmed the payment.</summary>
     [JsonStringEnumMemberName("paid")] Paid,
 }
 
-/// <summary>
-/// This process's exclusive right to pay one invoice until its lease ends. <see cref="Attempt"/> above 1 means an
-/// earlier attempt may have reached the provider, so the provider is asked before paying again.
-/// </summary>
+/// <summary>The exclusive right to pay one invoice until the lease ends; <see cref="Attempt"/> above 1: ask the provider first.</summary>
 public sealed record PaymentClaim(Invoice Invoice, Guid Token, int Attempt);
 
-/// <summary>
-/// An invoice a pay call did not pay, with a short public reason and the trace id under which the details are
-/// logged. Exception messages, addresses and SQL errors never appear here.
-/// </summary>
+/// <summary>A public reason and the trace id of the details: exception messages, addresses and SQL stay in the logs.</summary>
 public sealed record UnpaidInvoice(
     [property: JsonPropertyName("InvoiceId")] string InvoiceId,
     [property: JsonPropertyName("Reason")] string Reason,
     [property: JsonPropertyName("TraceId")] string? TraceId);
 
-/// <summary>
-/// The answer of <c>POST /invoices/pay</c>: <c>paid</c> by this call; <c>failed</c> (nothing was paid, a later
-/// call retries); <c>inDoubt</c> (the money may have moved; recovery settles it); <c>pending</c> (another call
-/// is paying it now).
-/// </summary>
+/// <summary>The answer of <c>POST /invoices/pay</c>.</summary>
 public sealed record PayResult(
     [property: JsonPropertyName("paid")] IReadOnlyList<Invoice> Paid,
     [property: JsonPropertyName("failed")] IReadOnlyList<UnpaidInvoice> Failed,

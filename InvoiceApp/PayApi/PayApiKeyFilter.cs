@@ -2,10 +2,7 @@ using ServiceDefaults;
 
 namespace InvoiceApp.PayApi;
 
-/// <summary>
-/// Lets a pay call through only with <c>Authorization: Bearer &lt;PayApi:ApiKey&gt;</c> when a key is configured;
-/// otherwise answers 401 with <c>WWW-Authenticate: Bearer</c> and a problem document before the handler runs.
-/// </summary>
+/// <summary>401 with <c>WWW-Authenticate: Bearer</c> before the handler runs, when a key is configured and not sent.</summary>
 public sealed class PayApiKeyFilter(PayApiKey key) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)

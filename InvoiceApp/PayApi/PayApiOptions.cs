@@ -18,11 +18,8 @@ public sealed class PayApiOptions
     public PayRateLimitOptions UnauthorizedRateLimit { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) };
 }
 
-/// <summary>
-/// A fixed window. The default of <see cref="PayApiOptions.RateLimit"/> is a flood guard (50 calls a second) that
-/// leaves room for a client retrying a partly failed pay call in a tight loop, as the fault tests do; a deployment
-/// that knows its clients sets a stricter limit.
-/// </summary>
+/// <summary>The default is a flood guard (50 calls a second) that lets a client retry a partly failed pay call in a tight
+/// loop, as the fault tests do; a deployment that knows its clients sets a stricter one.</summary>
 public sealed record PayRateLimitOptions
 {
     public int PermitLimit { get; set; } = 500;

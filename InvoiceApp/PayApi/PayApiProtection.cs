@@ -1,14 +1,14 @@
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 
 namespace InvoiceApp.PayApi;
 
-/// <summary>
-/// Guards the endpoint that moves money: a bearer key (required outside Development unless
-/// <c>PayApi:AllowAnonymous</c> says otherwise) and rate limits that count each kind of caller apart. Reading
-/// invoices is not guarded here; the edge limits it.
-/// </summary>
+/// <summary>Guards the endpoint that moves money; reading invoices is left to the edge's limits.</summary>
 public static partial class PayApiProtection
 {
+    public const string KeyScheme = "payApiKey";
+
     public static IHostApplicationBuilder AddPayApiProtection(this IHostApplicationBuilder builder)
     {
         var development = builder.Environment.IsDevelopment();
@@ -18,11 +18,13 @@ public static partial class PayApiProtection
                 "PayApi:ApiKey is not set: outside Development POST /invoices/pay moves money only for callers with the key. "
                 + "Set PayApi:ApiKey (PayApi__ApiKey), or set PayApi:AllowAnonymous=true to run the endpoint open on purpose")
             .Validate(o => o.ApiKey is null || IsUsableKey(o.ApiKey),
-                "PayApi:ApiKey, when set, must be at least 16 characters with no whitespace or control characters (a trailing newline from a file is a common slip)")
+                "PayApi:ApiKey, when set, must be at least 16 characters with no whitespace or control characters "
+                + "(a trailing newline from a file is a common slip)")
             .ValidateLimits(o => o.RateLimit, "PayApi:RateLimit")
             .ValidateLimits(o => o.UnauthorizedRateLimit, "PayApi:UnauthorizedRateLimit")
             .ValidateOnStart();
         builder.Services.AddSingleton<PayApiKey>();
+        builder.Services.ConfigureAll<OpenApiOptions>(openApi => openApi.AddDocumentTransformer(DeclareKeyScheme));
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -47,7 +49,26 @@ public static partial class PayApiProtection
         pay.RequireRateLimiting(PayRateLimitPolicy.Name)
             .AddEndpointFilter<PayApiKeyFilter>()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .AddOpenApiOperationTransformer((operation, context, _) =>
+            {
+                operation.Security = [new() { [new OpenApiSecuritySchemeReference(KeyScheme, context.Document)] = [] }];
+                return Task.CompletedTask;
+            });
+
+    // Declared in the document so that the API page can send the key with a pay call.
+    private static Task DeclareKeyScheme(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken _)
+    {
+        document.Components ??= new OpenApiComponents();
+        document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+        document.Components.SecuritySchemes[KeyScheme] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.Http,
+            Scheme = "bearer",
+            Description = "PayApi:ApiKey, sent as Authorization: Bearer <key>; without one configured (Development) any call may pay.",
+        };
+        return Task.CompletedTask;
+    }
 
     private static bool IsUsableKey(string key) =>
         key.Length >= 16 && !key.Any(c => char.IsWhiteSpace(c) || char.IsControl(c));
@@ -61,6 +82,7 @@ public static partial class PayApiProtection
             .Validate(o => limits(o).QueueLimit is >= 0 and <= 10_000, $"{section}:QueueLimit must be 0 to 10000");
 
     [LoggerMessage(LogLevel.Warning,
-        "PayApi:AllowAnonymous is set and PayApi:ApiKey is not: POST /invoices/pay accepts calls without a credential in environment {Environment}")]
+        "PayApi:AllowAnonymous is set and PayApi:ApiKey is not: "
+        + "POST /invoices/pay accepts calls without a credential in environment {Environment}")]
     private static partial void LogOpenPayEndpoint(ILogger logger, string environment);
 }

@@ -6,12 +6,8 @@ using ServiceDefaults;
 
 namespace InvoiceApp.PayApi;
 
-/// <summary>
-/// The rate limits of <c>POST /invoices/pay</c>, in fixed windows. Calls with the valid key share the key's budget
-/// (<c>PayApi:RateLimit</c>); calls with a missing or wrong key spend a budget of their own per client address
-/// (<c>PayApi:UnauthorizedRateLimit</c>), so nobody without the key can lock its holder out. Where no key is
-/// required, each client address has <c>PayApi:RateLimit</c>. Over a limit: 429 with Retry-After.
-/// </summary>
+/// <summary>Calls with the valid key share its budget; calls without it spend one per client address, so nobody
+/// without the key can lock its holder out. Where no key is required, each address has <c>PayApi:RateLimit</c>.</summary>
 public sealed class PayRateLimitPolicy(IOptions<PayApiOptions> options, PayApiKey key) : IRateLimiterPolicy<string>
 {
     public const string Name = "pay";
@@ -51,7 +47,8 @@ public sealed class PayRateLimitPolicy(IOptions<PayApiOptions> options, PayApiKe
         context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         var window = limits.Window.TotalSeconds.ToString(CultureInfo.InvariantCulture);
         var error = unauthorized
-            ? $"too many pay requests without a valid API key from this client: at most {limits.PermitLimit} every {window} s; try again in {seconds} s"
+            ? "too many pay requests without a valid API key from this client: "
+                + $"at most {limits.PermitLimit} every {window} s; try again in {seconds} s"
             : $"too many pay requests from this client: at most {limits.PermitLimit} every {window} s; try again in {seconds} s";
         await new TooManyRequestsProblem(error).ExecuteAsync(context.HttpContext);
     }

@@ -1,10 +1,7 @@
 namespace InvoiceApp.Payments;
 
-/// <summary>
-/// What the attempts of one payment request (retries included) told: whether any may have reached the provider with
-/// its answer lost, and whether any was answered with an error. It travels with the request, in its options, to
-/// <see cref="PaymentAttemptHandler"/>.
-/// </summary>
+/// <summary>Whether any attempt of one request (retries included) may have reached the provider with its answer lost,
+/// or was answered with an error; it travels in the request's options to <see cref="PaymentAttemptHandler"/>.</summary>
 public sealed class AttemptLog
 {
     public static readonly HttpRequestOptionsKey<AttemptLog> Key = new("invoice-app.attempt-log");

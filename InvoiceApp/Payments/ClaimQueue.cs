@@ -3,11 +3,10 @@ using InvoiceApp.Storage;
 
 namespace InvoiceApp.Payments;
 
-/// <summary>
-/// The invoices of one run, claimed a batch at a time (one statement per batch instead of one per invoice) and
-/// handed out one by one. A batch is as large as the payments in flight, so a claim waits for one payment at most.
-/// </summary>
-public sealed class ClaimQueue(IReadOnlyList<string> ids, int batchSize, TimeSpan lease, IInvoiceStore store, PaymentDrain drain, TimeProvider time)
+/// <summary>Claims a batch at a time, one statement per batch; a batch is as large as the payments in flight, so a
+/// claim waits for one payment at most.</summary>
+public sealed class ClaimQueue(IReadOnlyList<string> ids, int batchSize, TimeSpan lease, IInvoiceStore store, PaymentDrain drain,
+    TimeProvider time)
     : IDisposable
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
@@ -62,11 +61,14 @@ public sealed class ClaimQueue(IReadOnlyList<string> ids, int batchSize, TimeSpa
         }
         catch (Exception e)
         {
-            return [.. batch.Select(id => new Next.Decided(new PaymentOutcome.Failed(id, PublicReason.ShuttingDown, new PaymentCause.StoreFailed([e]))))];
+            return [.. batch.Select(id => new Next.Decided(new PaymentOutcome.Failed(id, PublicReason.ShuttingDown,
+                new PaymentCause.StoreFailed([e]))))];
         }
         var claimedAt = time.GetTimestamp();
         var byId = claims.ToDictionary(claim => claim.Invoice.InvoiceId, StringComparer.Ordinal);
-        return [.. batch.Select(id => byId.TryGetValue(id, out var claim) ? new Next.Claimed(claim, claimedAt) : (Next)new Next.NotClaimed(id))];
+        return [.. batch.Select(id => byId.TryGetValue(id, out var claim)
+            ? new Next.Claimed(claim, claimedAt)
+            : (Next)new Next.NotClaimed(id))];
     }
 
     private async Task<Next> ClaimOneAsync(string id)

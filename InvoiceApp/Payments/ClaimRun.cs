@@ -6,11 +6,8 @@ using Microsoft.Extensions.Options;
 
 namespace InvoiceApp.Payments;
 
-/// <summary>
-/// One pass over invoices, for the pay run and for recovery alike: claims them in batches, lets
-/// <see cref="PaymentOptions.MaxParallelPayments"/> workers hand each claim to the run's step inside its
-/// <c>pay invoice</c> span, and reports every invoice once.
-/// </summary>
+/// <summary>One pass over invoices, shared by the pay run and recovery: claims in batches, pays or settles each in its
+/// <c>pay invoice</c> span on <see cref="PaymentOptions.MaxParallelPayments"/> workers, reports each once.</summary>
 public sealed class ClaimRun(
     IInvoiceStore store, ClaimedPayment payment, PaymentDrain drain, IOptions<PaymentOptions> options, TimeProvider time,
     InvoiceMetrics metrics, PaymentOutcomeLog log)
@@ -33,7 +30,7 @@ public sealed class ClaimRun(
             {
                 while (await claims.NextAsync() is { } next)
                 {
-                    outcomes.Add(log.Logged(await TakeAsync(next, step)));
+                    outcomes.Add(await TakeAsync(next, step));
                 }
             });
         return Result(outcomes, traceId);
@@ -44,14 +41,14 @@ public sealed class ClaimRun(
         switch (next)
         {
             case ClaimQueue.Next.Decided decided:
-                return decided.Outcome;
+                return log.Logged(decided.Outcome);
             case ClaimQueue.Next.NotClaimed notClaimed:
-                return await payment.WhyNotClaimedAsync(notClaimed.InvoiceId);
+                return log.Logged(await payment.WhyNotClaimedAsync(notClaimed.InvoiceId));
         }
         var (claim, claimedAt) = (ClaimQueue.Next.Claimed)next;
         if (drain.IsDraining)
         {
-            return await payment.SetAsideAsync(claim);
+            return log.Logged(await payment.SetAsideAsync(claim));
         }
         if (time.GetElapsedTime(claimedAt) > FreshClaim)
         {
@@ -60,19 +57,20 @@ public sealed class ClaimRun(
                 // A claim lost meanwhile belongs to its new holder.
                 if (!await store.RenewAsync(claim, options.Value.ClaimLease, drain.Deadline))
                 {
-                    return new PaymentOutcome.Pending(claim.Invoice.InvoiceId, PublicReason.BeingPaid);
+                    return log.Logged(new PaymentOutcome.Pending(claim.Invoice.InvoiceId, PublicReason.BeingPaid));
                 }
             }
             catch (Exception e)
             {
                 var reason = drain.Deadline.IsCancellationRequested ? PublicReason.ShuttingDown : PublicReason.StoreError;
-                return new PaymentOutcome.Failed(claim.Invoice.InvoiceId, reason, new PaymentCause.StoreFailed([e]));
+                return log.Logged(new PaymentOutcome.Failed(claim.Invoice.InvoiceId, reason, new PaymentCause.StoreFailed([e])));
             }
         }
 
         using var span = InvoiceMetrics.StartPayment(claim);
         var started = time.GetTimestamp();
-        var outcome = await step(claim);
+        // Logged inside the span, so that the outcome's log line carries the payment's span.
+        var outcome = log.Logged(await step(claim));
         metrics.PaymentFinished(span, claim.Invoice, outcome, time.GetElapsedTime(started));
         return outcome;
     }

@@ -5,18 +5,15 @@ using Microsoft.Extensions.Options;
 
 namespace InvoiceApp.Payments;
 
-/// <summary>
-/// What happens to one claimed invoice: paid (<see cref="PayAsync"/>) or settled by asking the provider
-/// (<see cref="SettleAsync"/>). Marked paid only after the provider's 2xx or a lookup that finds the payment; unpaid
-/// again only when nothing can have been paid; in doubt whenever the money may have moved and nobody can say.
-/// </summary>
+/// <summary>Paid only after the provider's 2xx or a lookup that finds the payment; unpaid again only when nothing can
+/// have been paid; in doubt whenever the money may have moved and nobody can say.</summary>
 public sealed class ClaimedPayment(
     IInvoiceStore store, PaymentProviderClient provider, PaymentDrain drain, IOptions<PaymentOptions> options, PaymentOutcomeLog log)
 {
     // Recording an outcome once the provider has answered (or was cut off); within PaymentOptions.ShutdownMargin.
     private static readonly TimeSpan RecordTimeout = TimeSpan.FromSeconds(5);
 
-    /// <summary>The pay run's step. A claim with an earlier attempt asks the provider first; paying again with the same id is safe.</summary>
+    /// <summary>The pay run's step: a claim with an earlier attempt asks the provider first; paying again is safe.</summary>
     public async Task<PaymentOutcome> PayAsync(PaymentClaim claim)
     {
         var id = claim.Invoice.InvoiceId;
@@ -50,7 +47,8 @@ public sealed class ClaimedPayment(
                 // A refusal of these values would have refused an earlier attempt too: nothing was paid.
                 ProviderAnswer.Refused refused => await RecordAsync(token => store.ReleaseAsync(claim, token),
                     new PaymentOutcome.Failed(id, PublicReason.ProviderRefused, new PaymentCause.ProviderAnswered(refused.Detail))),
-                ProviderAnswer.Unavailable unavailable when !earlierAttemptUnknown => await RecordAsync(token => store.ReleaseAsync(claim, token),
+                ProviderAnswer.Unavailable unavailable when !earlierAttemptUnknown =>
+                    await RecordAsync(token => store.ReleaseAsync(claim, token),
                     new PaymentOutcome.Failed(id, PublicReason.ProviderUnavailable, new PaymentCause.ProviderAnswered(unavailable.Detail))),
                 ProviderAnswer.Unavailable unavailable => await InDoubtAsync(claim, unavailable.Detail),
                 ProviderAnswer.Unconfirmed unconfirmed => await ConfirmAsync(claim, unconfirmed.Detail),
@@ -83,10 +81,8 @@ public sealed class ClaimedPayment(
         }
     }
 
-    /// <summary>
-    /// Shutting down with the claim taken but not begun. A first attempt sent nothing: unpaid again. An earlier one may
-    /// have paid it and only the provider can say: in doubt for recovery, never unpaid unasked.
-    /// </summary>
+    /// <summary>Shutting down before paying: a first attempt sent nothing (unpaid again); an earlier one may have paid, and
+    /// only the provider can say (in doubt, for recovery).</summary>
     public async Task<PaymentOutcome> SetAsideAsync(PaymentClaim claim)
     {
         var id = claim.Invoice.InvoiceId;
@@ -143,10 +139,12 @@ public sealed class ClaimedPayment(
     /// <summary>The provider holds a payment under the invoice's id: paid, or (other values) a conflict. Else null.</summary>
     private async Task<PaymentOutcome?> SettledByAsync(PaymentClaim claim, ProviderLookup lookup) => lookup switch
     {
-        ProviderLookup.Holds { Payment: var recorded } when recorded.Value == claim.Invoice.Value && recorded.Currency == claim.Invoice.Currency =>
+        ProviderLookup.Holds { Payment: var recorded } when recorded.Value == claim.Invoice.Value
+            && recorded.Currency == claim.Invoice.Currency =>
             await RecordPaidAsync(claim),
         ProviderLookup.Holds { Payment: var recorded } => await RecordAsync(token => store.ReleaseAsync(claim, token),
-            new PaymentOutcome.Failed(claim.Invoice.InvoiceId, PublicReason.ProviderRefused, new PaymentCause.ConflictingPayment(recorded, claim.Invoice))),
+            new PaymentOutcome.Failed(claim.Invoice.InvoiceId, PublicReason.ProviderRefused,
+                new PaymentCause.ConflictingPayment(recorded, claim.Invoice))),
         _ => null,
     };
 

@@ -3,10 +3,7 @@ using InvoiceApp.Storage;
 
 namespace InvoiceApp.Payments;
 
-/// <summary>
-/// Recovery's run: claims whose lease ran out (a process died mid-payment, or the payment is in doubt) are settled by
-/// asking the provider, never by paying.
-/// </summary>
+/// <summary>Recovery's run: expired claims are settled by asking the provider, never by paying.</summary>
 public sealed class ExpiredClaimSettler(IInvoiceStore store, ClaimRun run, ClaimedPayment payment)
 {
     public async Task<PayResult> SettleAsync(CancellationToken cancellationToken) =>

@@ -2,11 +2,8 @@ using System.Net;
 
 namespace InvoiceApp.Payments;
 
-/// <summary>
-/// Sits inside the resilience handler, so it sees every attempt of a payment, and notes in the request's
-/// <see cref="AttemptLog"/> what each may have done: the difference between a payment that surely failed (released,
-/// paid by a later call), one the provider must be asked about, and one in doubt until its lease ends.
-/// </summary>
+/// <summary>Inside the resilience handler, so it sees every attempt: tells a payment that surely failed from one the
+/// provider must be asked about and one in doubt until its lease ends.</summary>
 public sealed class PaymentAttemptHandler : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)

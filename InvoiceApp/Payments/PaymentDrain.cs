@@ -2,11 +2,8 @@ using Microsoft.Extensions.Options;
 
 namespace InvoiceApp.Payments;
 
-/// <summary>
-/// Shutdown for payments. When the host starts stopping (SIGTERM), <see cref="IsDraining"/> turns true: no new
-/// pay call and no new payment starts. Payments in flight go on until <see cref="Deadline"/>, which fires
-/// <see cref="PaymentOptions.DrainTimeout"/> later and cuts off whatever still waits for the provider.
-/// </summary>
+/// <summary>On SIGTERM no new payment starts; those in flight go on until <see cref="Deadline"/>
+/// (<see cref="PaymentOptions.DrainTimeout"/> later), which cuts off whatever still waits for the provider.</summary>
 public sealed class PaymentDrain : IDisposable
 {
     private readonly CancellationTokenSource _deadline;

@@ -3,11 +3,8 @@ using InvoiceApp.Model;
 
 namespace InvoiceApp.Payments;
 
-/// <summary>
-/// What paying one invoice came to. Each kind is one answer of <c>POST /invoices/pay</c> for that invoice and one
-/// value of the <c>invoice.outcome</c> tag; the ones that are not paid carry the public reason a client sees and,
-/// for the span and the logs only, the <see cref="PaymentCause"/>.
-/// </summary>
+/// <summary>One answer of <c>POST /invoices/pay</c> for one invoice and one <c>invoice.outcome</c>; the unpaid ones carry
+/// a public reason and, for the span and logs only, the <see cref="PaymentCause"/>.</summary>
 public abstract record PaymentOutcome
 {
     private PaymentOutcome(string invoiceId) => InvoiceId = invoiceId;
@@ -25,10 +22,7 @@ public abstract record PaymentOutcome
         _ => throw new UnreachableException($"unknown payment outcome {GetType().Name}"),
     };
 
-    /// <summary>
-    /// The <c>pay invoice</c> span's error description, or null when the outcome is no error: the provider's answer
-    /// when it gave one (the span keeps what happened), else the public reason.
-    /// </summary>
+    /// <summary>The span's error: the provider's own answer where it gave one, else the public reason; null when no error.</summary>
     public string? Error => this switch
     {
         Failed failed => Describe(failed.Cause, failed.Reason),
@@ -36,7 +30,8 @@ public abstract record PaymentOutcome
         _ => null,
     };
 
-    private static string Describe(PaymentCause cause, string reason) => cause is PaymentCause.ProviderAnswered answered ? answered.Detail : reason;
+    private static string Describe(PaymentCause cause, string reason) =>
+        cause is PaymentCause.ProviderAnswered answered ? answered.Detail : reason;
 
     /// <summary>Paid now, by this call: the provider holds the payment and the store says so.</summary>
     public sealed record Paid(Invoice Invoice, int Attempt) : PaymentOutcome(Invoice.InvoiceId);

@@ -44,7 +44,8 @@ public sealed partial class PaymentOutcomeLog(ILogger<PaymentOutcomeLog> logger)
     [LoggerMessage(LogLevel.Information, "Invoice {InvoiceId} paid: {Value} {Currency} (attempt {Attempt})")]
     private partial void LogPaid(string invoiceId, decimal value, string currency, int attempt);
 
-    [LoggerMessage(LogLevel.Error, "Store error while paying invoice {InvoiceId}; its claim stays until the lease ends and recovery settles it")]
+    [LoggerMessage(LogLevel.Error,
+        "Store error while paying invoice {InvoiceId}; its claim stays until the lease ends and recovery settles it")]
     private partial void LogStoreError(Exception exception, string invoiceId);
 
     [LoggerMessage(LogLevel.Warning, "Invoice {InvoiceId} stays unpaid: {Detail}")]
@@ -56,6 +57,8 @@ public sealed partial class PaymentOutcomeLog(ILogger<PaymentOutcomeLog> logger)
     [LoggerMessage(LogLevel.Warning, "Could not ask payment-provider about {InvoiceId}: {Reason}")]
     private partial void LogLookupFailed(string invoiceId, string reason);
 
-    [LoggerMessage(LogLevel.Error, "payment-provider holds payment {InvoiceId} as {RecordedValue} {RecordedCurrency}, but the invoice is {Value} {Currency}")]
-    private partial void LogConflictingPayment(string invoiceId, decimal recordedValue, string recordedCurrency, decimal value, string currency);
+    [LoggerMessage(LogLevel.Error,
+        "payment-provider holds payment {InvoiceId} as {RecordedValue} {RecordedCurrency}, but the invoice is {Value} {Currency}")]
+    private partial void LogConflictingPayment(string invoiceId, decimal recordedValue, string recordedCurrency, decimal value,
+        string currency);
 }

@@ -4,20 +4,14 @@ using InvoiceApp.Model;
 
 namespace InvoiceApp.Payments;
 
-/// <summary>
-/// payment-provider's API as invoice-app uses it. The HttpClient comes from ServiceDefaults: its base address is
-/// resolved by service discovery and every call runs through the standard resilience handler, inside which
-/// <see cref="PaymentAttemptHandler"/> watches each attempt.
-/// </summary>
+/// <summary>Discovery resolves the address and the resilience handler wraps each call, with
+/// <see cref="PaymentAttemptHandler"/> watching each attempt inside it.</summary>
 public sealed class PaymentProviderClient(HttpClient http, ILogger<PaymentProviderClient> logger)
 {
     /// <summary>The logical address; service discovery maps it to <c>services__payment-provider__http__0</c>.</summary>
     public const string BaseAddress = "https+http://payment-provider";
 
-    /// <summary>
-    /// Pays with the invoice id as the payment id, so that paying again can never pay twice. Never throws for the
-    /// provider's faults or for <paramref name="cancellationToken"/>: the answer says whether money may have moved.
-    /// </summary>
+    /// <summary>The invoice id is the payment id, so paying again cannot pay twice; never throws for the provider's faults.</summary>
     public async Task<ProviderAnswer> PayAsync(Invoice invoice, CancellationToken cancellationToken)
     {
         var attempts = new AttemptLog();
@@ -49,19 +43,13 @@ public sealed class PaymentProviderClient(HttpClient http, ILogger<PaymentProvid
         }
     }
 
-    /// <summary>
-    /// What the attempts before the last say: an attempt cut off in flight leaves the outcome unknown until the lease
-    /// ends; one answered with an error leaves it to a lookup; null when none of them reached the provider.
-    /// </summary>
+    /// <summary>An attempt cut off in flight: unknown until the lease ends; one answered with an error: a lookup decides.</summary>
     private static ProviderAnswer? Unanswered(AttemptLog attempts, string detail) =>
         attempts.MayHaveReachedProvider ? new ProviderAnswer.Unknown(detail)
         : attempts.AnsweredWithError ? new ProviderAnswer.Unconfirmed(detail)
         : null;
 
-    /// <summary>
-    /// What the provider holds under <paramref name="paymentId"/>. Never throws when the provider cannot be asked
-    /// (<see cref="IsUnreachable"/>): the lookup then says so.
-    /// </summary>
+    /// <summary>Never throws when the provider cannot be asked: the lookup says so.</summary>
     public async Task<ProviderLookup> LookUpAsync(string paymentId, CancellationToken cancellationToken)
     {
         try
@@ -83,10 +71,7 @@ public sealed class PaymentProviderClient(HttpClient http, ILogger<PaymentProvid
         }
     }
 
-    /// <summary>
-    /// The provider could not be reached, did not answer in time or answered something unreadable: a refused or
-    /// broken connection, or a call the resilience pipeline cut off (HttpClient reports that as a cancellation).
-    /// </summary>
+    /// <summary>Includes a call the resilience pipeline cut off, which HttpClient reports as a cancellation.</summary>
     public static bool IsUnreachable(Exception exception) =>
         exception is HttpRequestException or TimeoutException or OperationCanceledException or Polly.ExecutionRejectedException
             or System.Text.Json.JsonException;
@@ -98,7 +83,8 @@ public sealed class PaymentProviderClient(HttpClient http, ILogger<PaymentProvid
             var error = await response.Content.ReadFromJsonAsync(ProviderJsonContext.Default.ProviderError, cancellationToken);
             return string.IsNullOrEmpty(error?.Error) ? "" : $": {error.Error}";
         }
-        catch (Exception e) when (e is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException or HttpRequestException)
+        catch (Exception e) when (e is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException
+            or HttpRequestException)
         {
             ProviderClientLog.ErrorBodyUnreadable(logger, e);
             return "";

@@ -3,14 +3,11 @@ using Microsoft.Extensions.Options;
 
 namespace InvoiceApp.Payments;
 
-/// <summary>
-/// Settles claims whose lease ran out (a process died between claiming an invoice and recording the provider's
-/// answer, or the payment is in doubt) by asking the provider: at start, then every
-/// <see cref="PaymentOptions.RecoveryInterval"/>. It never pays: an invoice the provider does not hold is unpaid
-/// again, for the next pay call.
-/// </summary>
+/// <summary>Settles expired claims at start and every <see cref="PaymentOptions.RecoveryInterval"/>; it never pays,
+/// so an invoice the provider does not hold is unpaid again for the next pay call.</summary>
 public sealed partial class PaymentRecoveryService(
-    IServiceScopeFactory scopes, IOptions<PaymentOptions> options, TimeProvider time, ILogger<PaymentRecoveryService> logger) : BackgroundService
+    IServiceScopeFactory scopes, IOptions<PaymentOptions> options, TimeProvider time, ILogger<PaymentRecoveryService> logger)
+    : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -15,21 +15,17 @@ public abstract record JsonBody<T>
     public sealed record Malformed : JsonBody<T>;
 }
 
-/// <summary>
-/// Reads a JSON body with a hard size limit and the source-generated contract, so that oversized, mistyped or
-/// broken input is told apart from a valid request without the framework's own 400 page.
-/// </summary>
+/// <summary>Tells oversized, mistyped and broken bodies apart, without the framework's own 400 page.</summary>
 public static class JsonBodyReader
 {
-    public static Task<JsonBody<T>> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> contract, int limitBytes, CancellationToken cancellationToken) =>
+    public static Task<JsonBody<T>> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> contract, int limitBytes,
+        CancellationToken cancellationToken) =>
         ReadAsync(request, utf8 => JsonSerializer.Deserialize(utf8, contract), limitBytes, cancellationToken);
 
-    /// <summary>
-    /// Reads the body as <see cref="ReadAsync{T}(HttpRequest, JsonTypeInfo{T}, int, CancellationToken)"/> does, but
-    /// lets <paramref name="parse"/> see the raw UTF-8 text, for rules the parsed value cannot show (duplicate keys,
-    /// the exact digits of a number). It returns null, or throws <see cref="JsonException"/>, for a malformed body.
-    /// </summary>
-    public static async Task<JsonBody<T>> ReadAsync<T>(HttpRequest request, Func<ReadOnlySpan<byte>, T?> parse, int limitBytes, CancellationToken cancellationToken)
+    /// <summary>Lets <paramref name="parse"/> see the raw UTF-8 text, for rules the parsed value cannot show
+    /// (duplicate keys, a number's exact digits).</summary>
+    public static async Task<JsonBody<T>> ReadAsync<T>(HttpRequest request, Func<ReadOnlySpan<byte>, T?> parse, int limitBytes,
+        CancellationToken cancellationToken)
     {
         if (!request.HasJsonContentType())
         {

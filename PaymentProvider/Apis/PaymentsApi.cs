@@ -16,26 +16,31 @@ public static class PaymentsApi
 
     public static IEndpointRouteBuilder MapPaymentsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/payments");
+        var api = app.MapGroup("/payments").WithTags("Payments");
 
-        api.MapPost("/pay", PayAsync).AddOpenApiOperationTransformer(DescribePaymentRequestAsync).WithSummary("Record a payment, once per id");
+        api.MapPost("/pay", PayAsync)
+            .AddOpenApiOperationTransformer(DescribePaymentRequestAsync)
+            .WithSummary("Record a payment, once per id");
         api.MapGet("/", ListAsync).WithSummary("List the recorded payments");
         api.MapGet("/{id}", FindAsync).WithSummary("Find a payment by its id");
 
         return app;
     }
 
-    public static async Task<Results<Ok<PaymentAccepted>, BadRequestProblem, ConflictProblem, PayloadTooLargeProblem, UnsupportedMediaTypeProblem>> PayAsync(
+    public static async Task<Results<Ok<PaymentAccepted>, BadRequestProblem, ConflictProblem, PayloadTooLargeProblem,
+        UnsupportedMediaTypeProblem>> PayAsync(
         HttpRequest request, IPaymentStore store, PaymentMetrics metrics, CancellationToken cancellationToken) =>
         await JsonBodyReader.ReadAsync(request, ParsePaymentRequest, MaxBodyBytes, cancellationToken) switch
         {
             JsonBody<ReceivedPaymentRequest>.NotJson => new UnsupportedMediaTypeProblem("content type must be application/json"),
-            JsonBody<ReceivedPaymentRequest>.TooLarge tooLarge => new PayloadTooLargeProblem($"request body must be at most {tooLarge.LimitBytes} bytes"),
+            JsonBody<ReceivedPaymentRequest>.TooLarge tooLarge =>
+                new PayloadTooLargeProblem($"request body must be at most {tooLarge.LimitBytes} bytes"),
             JsonBody<ReceivedPaymentRequest>.Read read => read.Value.Request.Validate(read.Value.Text) switch
             {
                 PaymentValidation.Valid valid => await RecordAsync(valid.Payment, store, metrics, cancellationToken) switch
                 {
-                    RecordOutcome.Conflict => new ConflictProblem($"payment {valid.Payment.Id} is already recorded with another value or currency"),
+                    RecordOutcome.Conflict =>
+                        new ConflictProblem($"payment {valid.Payment.Id} is already recorded with another value or currency"),
                     RecordOutcome.Recorded or RecordOutcome.Replayed => TypedResults.Ok(new PaymentAccepted(valid.Payment.Id)),
                     var outcome => throw new UnreachableException($"unknown record outcome {outcome}"),
                 },
@@ -46,12 +51,10 @@ public static class PaymentsApi
             var body => throw new UnreachableException($"unknown body {body}"),
         };
 
-    /// <summary>
-    /// The handler reads the body itself (size limit, rules on the raw text), so the document learns its shape here.
-    /// <c>Accepts&lt;PaymentRequest&gt;</c> would describe it too, but routing would then refuse another content type
-    /// with its own 415 before the handler could say why.
-    /// </summary>
-    private static async Task DescribePaymentRequestAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    /// <summary>The handler reads the body itself, so the document learns its shape here: <c>Accepts&lt;T&gt;</c> would let
+    /// routing refuse another content type with its own 415 before the handler could say why.</summary>
+    private static async Task DescribePaymentRequestAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context,
+        CancellationToken cancellationToken)
     {
         var schema = await context.GetOrCreateSchemaAsync(typeof(PaymentRequest), parameterDescription: null, cancellationToken);
         operation.RequestBody = new OpenApiRequestBody

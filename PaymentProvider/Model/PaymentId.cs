@@ -3,12 +3,8 @@ using System.Text;
 
 namespace PaymentProvider.Model;
 
-/// <summary>
-/// The ids payment-provider accepts: 1 to 64 characters of ASCII letters, digits, <c>-</c>, <c>_</c>, <c>.</c> and
-/// <c>:</c>, not starting with <c>.</c>. Each such id is one URL path segment that <c>GET /payments/{id}</c> finds
-/// as sent (no <c>.</c> or <c>..</c>, which clients and proxies collapse, no <c>/</c>), and no two of them look
-/// alike (no zero-width, bidi or other non-ASCII characters).
-/// </summary>
+/// <summary>Each id is one URL path segment that <c>GET /payments/{id}</c> finds as sent (no <c>.</c>, <c>..</c> or
+/// <c>/</c>), and no two look alike (ASCII only: no zero-width or bidi characters).</summary>
 public static class PaymentId
 {
     public const int MaxLength = 64;

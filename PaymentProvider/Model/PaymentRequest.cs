@@ -8,15 +8,14 @@ public sealed record PaymentRequest(string? Id, decimal? Value, string? Currency
     /// <summary>Larger than any real single payment; keeps NUMERIC(14,2) and every client's arithmetic safe.</summary>
     public const decimal MaxValue = 1_000_000_000m;
 
-    /// <summary>
-    /// Checks every field; the first three messages are the original service's, kept for its clients.
-    /// <paramref name="text"/> is what the raw JSON showed; without it the parsed value is all there is to check.
-    /// </summary>
+    /// <summary>The first three messages are the original service's; without <paramref name="text"/> only the parsed
+    /// value is checked.</summary>
     public PaymentValidation Validate(PaymentRequestText? text = null)
     {
         if (text?.DuplicateKey is { } duplicate)
         {
-            return new PaymentValidation.Invalid($"the request body must not repeat a key (keys are compared ignoring case): \"{Shorten(duplicate)}\" appears more than once");
+            return new PaymentValidation.Invalid("the request body must not repeat a key (keys are compared ignoring case): "
+                + $"\"{Shorten(duplicate)}\" appears more than once");
         }
         if (string.IsNullOrWhiteSpace(Id))
         {

@@ -6,11 +6,8 @@ namespace PaymentProvider.Model;
 /// <summary>A payment request as received: parsed, with what only its raw JSON text shows.</summary>
 public sealed record ReceivedPaymentRequest(PaymentRequest Request, PaymentRequestText Text);
 
-/// <summary>
-/// What only the raw JSON text of a payment request shows, not the parsed <see cref="PaymentRequest"/>: a key that
-/// appears twice (the parser would keep the last one silently) and the exact digits of <c>value</c> (the parser
-/// rounds <c>12.149999999999999999999999999999</c> to 12.15 and reads <c>1.215e1</c> as 12.15).
-/// </summary>
+/// <summary>What the parser hides: it keeps the last of two equal keys, rounds
+/// <c>12.149999999999999999999999999999</c> to 12.15 and reads <c>1.215e1</c> as 12.15.</summary>
 /// <param name="DuplicateKey">A top-level key that appears more than once, compared ignoring case as the parser matches keys.</param>
 /// <param name="ValueNumber">The number token of <c>value</c> as sent, or null when it is not a number.</param>
 public sealed record PaymentRequestText(string? DuplicateKey, string? ValueNumber)

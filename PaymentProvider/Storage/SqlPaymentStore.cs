@@ -4,10 +4,7 @@ using Persistence;
 
 namespace PaymentProvider.Storage;
 
-/// <summary>
-/// Payments in SQLite or PostgreSQL, each statement constant text run through <see cref="Database"/>: the primary key
-/// is what makes recording idempotent.
-/// </summary>
+/// <summary>The primary key is what makes recording idempotent.</summary>
 public sealed class SqlPaymentStore(Database database, TimeProvider time) : IPaymentStore
 {
     /// <summary>Readiness: reads the table (one row at most), so a store that lost it is not ready.</summary>
@@ -29,11 +26,8 @@ public sealed class SqlPaymentStore(Database database, TimeProvider time) : IPay
     public Task InitializeAsync(CancellationToken cancellationToken) =>
         database.MigrateAsync("payment-provider-schema", PaymentsSchema, cancellationToken);
 
-    /// <summary>
-    /// Reads first: a replay (the common retry) or a conflict is answered from what is recorded, without a write. Only
-    /// an id not recorded yet is inserted; the primary key keeps that race-safe, and the loser of a race reads the
-    /// winner's row and compares with it like any replay.
-    /// </summary>
+    /// <summary>Reads first, so a replay or a conflict costs no write; the loser of an insert race reads the winner's row
+    /// and compares with it like any replay.</summary>
     public async Task<RecordResult> RecordAsync(PaymentRequestValues request, CancellationToken cancellationToken)
     {
         if (await FindAsync(request.Id, cancellationToken) is { } existing)
@@ -42,12 +36,14 @@ public sealed class SqlPaymentStore(Database database, TimeProvider time) : IPay
         }
         var recordedAt = time.GetUtcNow();
         var inserted = await database.ExecuteAsync(Insert,
-            [("id", request.Id), ("value", request.Value), ("currency", request.Currency), ("recordedAt", recordedAt.ToUnixTimeMilliseconds())],
+            [("id", request.Id), ("value", request.Value), ("currency", request.Currency),
+                ("recordedAt", recordedAt.ToUnixTimeMilliseconds())],
             cancellationToken) == 1;
         if (inserted)
         {
             return new RecordResult(RecordOutcome.Recorded,
-                new Payment(request.Id, request.Value, request.Currency, DateTimeOffset.FromUnixTimeMilliseconds(recordedAt.ToUnixTimeMilliseconds())));
+                new Payment(request.Id, request.Value, request.Currency,
+                    DateTimeOffset.FromUnixTimeMilliseconds(recordedAt.ToUnixTimeMilliseconds())));
         }
         // Another request recorded this id between the read and the insert: compare with what it recorded.
         var recorded = await FindAsync(request.Id, cancellationToken)

@@ -4,7 +4,7 @@ using TestSupport;
 
 namespace AppHost.Tests;
 
-/// <summary>The whole system as <c>dotnet run --project AppHost</c> starts it: both services as processes, discovery between them.</summary>
+/// <summary>The system as <c>dotnet run --project AppHost</c> starts it: both services as processes, discovery between them.</summary>
 public sealed class EndToEndTests
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);

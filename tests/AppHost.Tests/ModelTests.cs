@@ -5,7 +5,8 @@ public sealed class ModelTests
 {
     private static async Task<ProjectResource[]> ProjectsAsync()
     {
-        var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(Cancel).WaitAsync(TimeSpan.FromMinutes(1), Cancel);
+        var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(Cancel)
+            .WaitAsync(TimeSpan.FromMinutes(1), Cancel);
         return [.. appHost.Resources.OfType<ProjectResource>()];
     }
 
@@ -42,5 +43,22 @@ public sealed class ModelTests
             project => project.Annotations.OfType<EndpointAnnotation>().Single(endpoint => endpoint.Name == "http").Port);
         Assert.Equal(8081, ports["invoice-app"]);
         Assert.Equal(8082, ports["payment-provider"]);
+    }
+
+    // The dashboard shows its red "No trusted development certificate" banner when any resource may use one.
+    [Fact]
+    public async Task Neither_service_uses_an_https_certificate_so_the_dashboard_asks_for_none()
+    {
+        var projects = await ProjectsAsync();
+
+        Assert.All(projects, project =>
+        {
+            Assert.DoesNotContain(project.Annotations.OfType<EndpointAnnotation>(), endpoint => endpoint.UriScheme == "https");
+#pragma warning disable ASPIRECERTIFICATES001 // the annotation WithoutHttpsCertificate leaves is still experimental
+            var certificate = Assert.Single(project.Annotations.OfType<HttpsCertificateAnnotation>());
+            Assert.False(certificate.UseDeveloperCertificate);
+            Assert.Null(certificate.Certificate);
+#pragma warning restore ASPIRECERTIFICATES001
+        });
     }
 }

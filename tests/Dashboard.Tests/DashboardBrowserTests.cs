@@ -72,10 +72,24 @@ public sealed partial class DashboardBrowserTests(PaymentSystemWithDashboard sys
         await DashboardPages.SaveScreenshotAsync(page, "pay-duration.png");
     }
 
+    [Fact]
+    public async Task The_resources_page_shows_no_development_certificate_banner_for_the_plain_http_services()
+    {
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await DashboardPages.OpenAsync(chromium, system.DashboardUrl, "/", showBanners: true);
+
+        // The AppHost raises the banner before the services start, so once they are listed it would be there.
+        await Expect(DashboardPages.ResourceRow(page, InvoiceApp)).ToHaveCountAsync(1);
+        await Expect(DashboardPages.ResourceRow(page, PaymentProvider)).ToHaveCountAsync(1);
+        await Expect(page.GetByText("development certificate")).ToHaveCountAsync(0);
+        await DashboardPages.SaveScreenshotAsync(page, "resources-banners.png");
+    }
+
     [Theory]
-    [InlineData(InvoiceApp, "InvoiceApp", "InvoicesApi", "Pay every invoice that is not paid")]
-    [InlineData(PaymentProvider, "PaymentProvider", "PaymentsApi", "Record a payment, once per id")]
-    public async Task Each_services_resource_links_to_its_API_page_which_shows_its_operations(string resource, string service, string group, string operation)
+    [InlineData(InvoiceApp, "InvoiceApp", "Pay every invoice that is not paid")]
+    [InlineData(PaymentProvider, "PaymentProvider", "Record a payment, once per id")]
+    public async Task Each_services_resource_links_to_its_API_page_which_opens_on_its_operations(
+        string resource, string service, string operation)
     {
         await using var chromium = await Chromium.LaunchAsync();
         var page = await DashboardPages.OpenAsync(chromium, system.DashboardUrl, "/");
@@ -87,11 +101,14 @@ public sealed partial class DashboardBrowserTests(PaymentSystemWithDashboard sys
 
         var apiPage = await page.Context.RunAndWaitForPageAsync(() => link.ClickAsync());
 
-        // The page rendered the service's own OpenAPI document: its title, and an operation of its API in the sidebar.
+        // The page rendered the service's own document: its API's group open first, the probes a closed group below.
         await Expect(apiPage).ToHaveTitleAsync($"{service} API");
         var sidebar = apiPage.GetByRole(AriaRole.Complementary, new() { Name = $"Sidebar for {service} | v1" });
-        await sidebar.GetByRole(AriaRole.Button, new() { Name = $"Open Group - {group}" }).ClickAsync();
-        await Expect(sidebar.GetByText(operation)).ToBeVisibleAsync();
+        var apiOperation = sidebar.GetByText(operation);
+        var probes = sidebar.GetByRole(AriaRole.Button, new() { Name = "Open Group - Health" });
+        await Expect(apiOperation).ToBeVisibleAsync();
+        await Expect(probes).ToBeVisibleAsync();
+        Assert.True((await apiOperation.BoundingBoxAsync())!.Y < (await probes.BoundingBoxAsync())!.Y, "the probes come first");
         await DashboardPages.SaveScreenshotAsync(apiPage, $"{resource}-api-page.png");
     }
 

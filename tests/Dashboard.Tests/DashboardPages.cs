@@ -9,28 +9,33 @@ public static class DashboardPages
     private const float StepTimeoutMs = 30_000;
 
     /// <summary>A new page of the dashboard at <paramref name="path"/> (<c>/</c> is the Resources page).</summary>
-    public static async Task<IPage> OpenAsync(Chromium chromium, Uri dashboardUrl, string path)
+    public static async Task<IPage> OpenAsync(Chromium chromium, Uri dashboardUrl, string path, bool showBanners = false)
     {
         var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = 1600, Height = 900 },
             BaseURL = dashboardUrl.ToString(),
         });
-        // The banners for this test setup (dashboard without login, no HTTPS development certificate) are not
-        // what a developer's own run shows, and they would cover the screenshots.
-        await context.AddInitScriptAsync("""
-            document.addEventListener('DOMContentLoaded', () => {
-                const style = document.createElement('style');
-                style.textContent = '.messagebar-container { display: none !important; }';
-                document.head.appendChild(style);
-            });
-            """);
+        // This test setup's banner (a dashboard without login) is not what a developer's own run shows, and it would
+        // cover the screenshots.
+        if (!showBanners)
+        {
+            await context.AddInitScriptAsync(HideBanners);
+        }
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(StepTimeoutMs);
         Assertions.SetDefaultExpectTimeout(StepTimeoutMs);
         await page.GotoAsync(path);
         return page;
     }
+
+    private const string HideBanners = """
+        document.addEventListener('DOMContentLoaded', () => {
+            const style = document.createElement('style');
+            style.textContent = '.messagebar-container { display: none !important; }';
+            document.head.appendChild(style);
+        });
+        """;
 
     /// <summary>A resource's row on the Resources page.</summary>
     public static ILocator ResourceRow(IPage page, string resource) =>

@@ -22,13 +22,17 @@ public sealed class FailedPaymentTelemetryTests(ConflictingPaymentSystem system)
         Assert.Equal(("failed", ReceivedSpan.Error), (payInvoice.Tag("invoice.outcome"), payInvoice.StatusCode));
         Assert.Contains("409", payInvoice.StatusMessage, StringComparison.Ordinal);
 
-        var call = Assert.Single(spans, span => span.ParentSpanId == payInvoice.SpanId && span.Kind == ReceivedSpan.Client && span.Tag("db.system.name") is null);
+        var call = Assert.Single(spans,
+            span => span.ParentSpanId == payInvoice.SpanId && span.Kind == ReceivedSpan.Client && span.Tag("db.system.name") is null);
         var served = Assert.Single(spans, span => span.ParentSpanId == call.SpanId);
-        Assert.Equal((PaymentProvider, "409", "conflict"), (served.Resource, served.Tag("http.response.status_code"), served.Tag("payment.outcome")));
+        Assert.Equal((PaymentProvider, "409", "conflict"),
+            (served.Resource, served.Tag("http.response.status_code"), served.Tag("payment.outcome")));
         var recording = Assert.Single(spans, span => span.ParentSpanId == served.SpanId && span.Name == "record payment");
-        Assert.Equal(("I1", "12.15", "conflict"), (recording.Tag("payment.id"), recording.Tag("payment.value"), recording.Tag("payment.outcome")));
+        Assert.Equal(("I1", "12.15", "conflict"),
+            (recording.Tag("payment.id"), recording.Tag("payment.value"), recording.Tag("payment.outcome")));
 
-        var logs = await system.Telemetry.LogsWhenAsync(payInvoice.TraceId, logs => logs.Any(log => log.Message.StartsWith("Invoice I1 stays unpaid", StringComparison.Ordinal)));
+        var logs = await system.Telemetry.LogsWhenAsync(payInvoice.TraceId,
+            logs => logs.Any(log => log.Message.StartsWith("Invoice I1 stays unpaid", StringComparison.Ordinal)));
         var warning = Assert.Single(logs, log => log.Message.StartsWith("Invoice I1 stays unpaid", StringComparison.Ordinal));
         Assert.Equal(payInvoice.SpanId, warning.SpanId);
     }

@@ -27,7 +27,8 @@ public sealed class PaymentTraceTelemetryTests(PaymentSystemWithDashboard system
         Assert.Equal([InvoiceApp, PaymentProvider], trace.Select(span => span.Resource).Distinct().Order());
 
         // pay invoice -> HttpClient POST (invoice-app) -> POST /payments/pay (payment-provider) -> record payment
-        var call = Assert.Single(trace, span => span.ParentSpanId == payInvoice.SpanId && span.Kind == ReceivedSpan.Client && span.Tag("db.system.name") is null);
+        var call = Assert.Single(trace,
+            span => span.ParentSpanId == payInvoice.SpanId && span.Kind == ReceivedSpan.Client && span.Tag("db.system.name") is null);
         Assert.Equal(InvoiceApp, call.Resource);
         var served = Assert.Single(trace, span => span.ParentSpanId == call.SpanId);
         Assert.Equal((PaymentProvider, ReceivedSpan.Server), (served.Resource, served.Kind));
@@ -35,7 +36,8 @@ public sealed class PaymentTraceTelemetryTests(PaymentSystemWithDashboard system
         Assert.Equal("recorded", served.Tag("payment.outcome"));
         var recording = Assert.Single(trace, span => span.ParentSpanId == served.SpanId && span.Name == "record payment");
         Assert.Equal(("I1", "12.15", "EUR", "recorded"),
-            (recording.Tag("payment.id"), recording.Tag("payment.value"), recording.Tag("payment.currency"), recording.Tag("payment.outcome")));
+            (recording.Tag("payment.id"), recording.Tag("payment.value"), recording.Tag("payment.currency"),
+                recording.Tag("payment.outcome")));
 
         // Each service's store calls are spans under that service's own: invoice-app marks the invoice paid inside
         // "pay invoice", payment-provider inserts the payment inside "record payment".
@@ -66,14 +68,17 @@ public sealed class PaymentTraceTelemetryTests(PaymentSystemWithDashboard system
     [Fact]
     public async Task The_payment_log_carries_the_trace_and_span_of_its_payment()
     {
-        var spans = await system.Telemetry.SpansWhenAsync(spans => spans.Any(span => span.Name == "pay invoice" && span.Tag("invoice.id") == "I2"));
+        var spans = await system.Telemetry.SpansWhenAsync(
+            spans => spans.Any(span => span.Name == "pay invoice" && span.Tag("invoice.id") == "I2"));
         var payInvoice = Assert.Single(spans, span => span.Name == "pay invoice" && span.Tag("invoice.id") == "I2");
 
-        var logs = await system.Telemetry.LogsWhenAsync(payInvoice.TraceId, logs => logs.Any(log => log.Message.Contains("I2", StringComparison.Ordinal)));
+        var logs = await system.Telemetry.LogsWhenAsync(payInvoice.TraceId,
+            logs => logs.Any(log => log.Message.Contains("I2", StringComparison.Ordinal)));
 
         var paid = Assert.Single(logs, log => log.Message.StartsWith("Invoice I2 paid", StringComparison.Ordinal));
         Assert.Equal((InvoiceApp, payInvoice.TraceId, payInvoice.SpanId), (paid.Resource, paid.TraceId, paid.SpanId));
-        Assert.Equal(("I2", "10.25", "GBP"), (paid.Tags.GetValueOrDefault("InvoiceId"), paid.Tags.GetValueOrDefault("Value"), paid.Tags.GetValueOrDefault("Currency")));
+        Assert.Equal(("I2", "10.25", "GBP"),
+            (paid.Tags.GetValueOrDefault("InvoiceId"), paid.Tags.GetValueOrDefault("Value"), paid.Tags.GetValueOrDefault("Currency")));
     }
 
     [Fact]
@@ -83,10 +88,12 @@ public sealed class PaymentTraceTelemetryTests(PaymentSystemWithDashboard system
         using var response = await provider.PostAsJsonAsync("/payments/pay", new { id = "I3", value = 66.13m, currency = "DKK" }, Cancel);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
-        var spans = await system.Telemetry.SpansWhenAsync(spans => spans.Any(span => span.Name == "record payment" && span.Tag("payment.outcome") == "replayed"));
+        var spans = await system.Telemetry.SpansWhenAsync(
+            spans => spans.Any(span => span.Name == "record payment" && span.Tag("payment.outcome") == "replayed"));
 
         var replay = Assert.Single(spans, span => span.Name == "record payment" && span.Tag("payment.outcome") == "replayed");
         Assert.Equal((PaymentProvider, "I3"), (replay.Resource, replay.Tag("payment.id")));
-        Assert.Single(spans, span => span.Name == "record payment" && span.Tag("payment.id") == "I3" && span.Tag("payment.outcome") == "recorded");
+        Assert.Single(spans,
+            span => span.Name == "record payment" && span.Tag("payment.id") == "I3" && span.Tag("payment.outcome") == "recorded");
     }
 }

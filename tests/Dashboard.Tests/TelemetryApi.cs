@@ -19,7 +19,8 @@ public sealed record ReceivedSpan(
 }
 
 /// <summary>One structured log record from the telemetry API.</summary>
-public sealed record ReceivedLog(string Resource, string? TraceId, string? SpanId, string Message, IReadOnlyDictionary<string, string> Tags);
+public sealed record ReceivedLog(
+    string Resource, string? TraceId, string? SpanId, string Message, IReadOnlyDictionary<string, string> Tags);
 
 /// <summary>
 /// Reads the dashboard's telemetry HTTP API (<c>/api/telemetry/spans</c>, <c>/logs</c>): what the dashboard received
@@ -32,7 +33,7 @@ public sealed class TelemetryApi(HttpClient dashboard)
     /// <summary>How long the services may take to export what a test waits for.</summary>
     private static readonly TimeSpan ExportTimeout = TimeSpan.FromSeconds(45);
 
-    /// <summary>Every span received, once <paramref name="done"/> holds of them or the wait is over (the test's asserts then say what is missing).</summary>
+    /// <summary>Every span received, once <paramref name="done"/> holds or the wait is over (the asserts say what is missing).</summary>
     public Task<IReadOnlyList<ReceivedSpan>> SpansWhenAsync(Func<IReadOnlyList<ReceivedSpan>, bool> done) =>
         PollAsync(SpansAsync, done, ExportTimeout, TestContext.Current.CancellationToken);
 
@@ -56,7 +57,8 @@ public sealed class TelemetryApi(HttpClient dashboard)
     /// Asks again until <paramref name="done"/> holds or <paramref name="timeout"/> has passed, then returns the last
     /// answer for the test to assert on: services export in batches, every second or so.
     /// </summary>
-    public static async Task<T> PollAsync<T>(Func<CancellationToken, Task<T>> read, Func<T, bool> done, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<T> PollAsync<T>(Func<CancellationToken, Task<T>> read, Func<T, bool> done, TimeSpan timeout,
+        CancellationToken cancellationToken)
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (true)
@@ -70,7 +72,8 @@ public sealed class TelemetryApi(HttpClient dashboard)
         }
     }
 
-    private static IEnumerable<(string Resource, JsonObject Item)> ResourceItems(JsonObject? answer, string resources, string scopes, string items) =>
+    private static IEnumerable<(string Resource, JsonObject Item)> ResourceItems(JsonObject? answer, string resources, string scopes,
+        string items) =>
         from resource in answer?["data"]?[resources]?.AsArray() ?? []
         let name = Attributes(resource!["resource"]?["attributes"]).GetValueOrDefault("service.name", "")
         from scope in resource![scopes]?.AsArray() ?? []

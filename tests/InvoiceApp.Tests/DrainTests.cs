@@ -51,7 +51,8 @@ public sealed class DrainTests
         signal.StopApplication();
         var refused = await client.PostAsync("/invoices/pay", null, Cancel);
 
-        Assert.Equal("invoice-app is shutting down; retry the call", await ProblemAssert.ErrorAsync(refused, HttpStatusCode.ServiceUnavailable));
+        Assert.Equal("invoice-app is shutting down; retry the call",
+            await ProblemAssert.ErrorAsync(refused, HttpStatusCode.ServiceUnavailable));
         Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero, "503 must say when to retry");
 
         factory.Provider.Release("I1");

@@ -4,7 +4,7 @@ using TestSupport;
 
 namespace InvoiceApp.Tests;
 
-/// <summary>Every invoice-app row of CONTRACT.md, against the real provider and real SQLite stores.</summary>
+/// <summary>Every invoice-app row of docs/contract.md, against the real provider and real SQLite stores.</summary>
 public sealed class InvoicesApiTests : ServiceTests<InvoiceAppFactory>
 {
     private async Task<string[]> InvoiceIdsAsync(string query) => (await Client.GetJsonAsync($"/invoices{query}")).InvoiceIds();
@@ -17,7 +17,8 @@ public sealed class InvoicesApiTests : ServiceTests<InvoiceAppFactory>
 
     /// <summary>The invoice ids in each list of a pay answer, in one line that a failed assertion shows whole.</summary>
     private static string Lists(JsonElement body) =>
-        string.Join(" | ", new[] { "paid", "failed", "inDoubt", "pending" }.Select(list => $"{list} [{string.Join(' ', body.GetProperty(list).InvoiceIds())}]"));
+        string.Join(" | ", new[] { "paid", "failed", "inDoubt", "pending" }
+            .Select(list => $"{list} [{string.Join(' ', body.GetProperty(list).InvoiceIds())}]"));
 
     private async Task<string[]> RecordedPaymentIdsAsync() =>
         [.. (await Factory.ProviderClient.GetJsonAsync("/payments")).Strings("id").Order()];
@@ -30,7 +31,9 @@ public sealed class InvoicesApiTests : ServiceTests<InvoiceAppFactory>
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(
-            """[{"InvoiceId":"I1","Value":12.15,"Currency":"EUR","IsPaid":false,"PaymentState":"unpaid"},{"InvoiceId":"I2","Value":10.25,"Currency":"GBP","IsPaid":false,"PaymentState":"unpaid"},{"InvoiceId":"I3","Value":66.13,"Currency":"DKK","IsPaid":false,"PaymentState":"unpaid"}]""",
+            """[{"InvoiceId":"I1","Value":12.15,"Currency":"EUR","IsPaid":false,"PaymentState":"unpaid"},"""
+            + """{"InvoiceId":"I2","Value":10.25,"Currency":"GBP","IsPaid":false,"PaymentState":"unpaid"},"""
+            + """{"InvoiceId":"I3","Value":66.13,"Currency":"DKK","IsPaid":false,"PaymentState":"unpaid"}]""",
             raw);
     }
 
@@ -42,7 +45,8 @@ public sealed class InvoicesApiTests : ServiceTests<InvoiceAppFactory>
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("paid [I1 I2 I3] | failed [] | inDoubt [] | pending []", Lists(body));
         Assert.All(body.GetProperty("paid").EnumerateArray(), invoice => Assert.True(invoice.GetProperty("IsPaid").GetBoolean()));
-        Assert.All(body.GetProperty("paid").EnumerateArray(), invoice => Assert.Equal("paid", invoice.GetProperty("PaymentState").GetString()));
+        Assert.All(body.GetProperty("paid").EnumerateArray(),
+            invoice => Assert.Equal("paid", invoice.GetProperty("PaymentState").GetString()));
         Assert.Equal(["I1", "I2", "I3"], await RecordedPaymentIdsAsync());
         var i1 = await Factory.ProviderClient.GetJsonAsync("/payments/I1");
         Assert.Equal(12.15m, i1.GetProperty("value").GetDecimal());
@@ -96,7 +100,8 @@ public sealed class InvoicesApiTests : ServiceTests<InvoiceAppFactory>
         Assert.All(body.GetProperty("failed").EnumerateArray(), failure =>
             Assert.Equal("payment provider unavailable", failure.GetProperty("Reason").GetString()));
         Assert.Equal(["I1", "I2", "I3"], await InvoiceIdsAsync("?paid=false"));
-        Assert.All((await Client.GetJsonAsync("/invoices")).EnumerateArray(), invoice => Assert.Equal("unpaid", invoice.GetProperty("PaymentState").GetString()));
+        Assert.All((await Client.GetJsonAsync("/invoices")).EnumerateArray(),
+            invoice => Assert.Equal("unpaid", invoice.GetProperty("PaymentState").GetString()));
         Assert.Empty(await RecordedPaymentIdsAsync());
     }
 
@@ -164,7 +169,8 @@ public sealed class InvoicesApiTests : ServiceTests<InvoiceAppFactory>
         var paymentRequests = Factory.Provider.PaymentRequests("I1");
 
         // Recovery asks the provider once the lease ends, finds the payment, and pays nothing again.
-        await Eventually.WaitUntilAsync(async () => await client.PaymentStateAsync("I1") == "paid", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100));
+        await Eventually.WaitUntilAsync(async () => await client.PaymentStateAsync("I1") == "paid", TimeSpan.FromSeconds(30),
+            TimeSpan.FromMilliseconds(100));
         Assert.Equal(paymentRequests, Factory.Provider.PaymentRequests("I1"));
         Assert.True(Factory.Provider.Lookups("I1") >= 1);
         Assert.Equal(["I1", "I2", "I3"], await RecordedPaymentIdsAsync());
@@ -216,7 +222,8 @@ public sealed class InvoicesApiTests : ServiceTests<InvoiceAppFactory>
 
         // 200: all paid when it ended; 202: some were still being paid by another call, which says so.
         Assert.All(calls, call => Assert.True(call.Status is HttpStatusCode.OK or HttpStatusCode.Accepted, $"{call.Status}: {call.Body}"));
-        Assert.All(calls, call => Assert.Equal(call.Status == HttpStatusCode.Accepted, call.Body.GetProperty("pending").GetArrayLength() > 0));
+        Assert.All(calls,
+            call => Assert.Equal(call.Status == HttpStatusCode.Accepted, call.Body.GetProperty("pending").GetArrayLength() > 0));
         Assert.All(calls, call => Assert.Empty(call.Body.GetProperty("failed").EnumerateArray()));
         var paidByAllCalls = calls.SelectMany(call => call.Body.GetProperty("paid").InvoiceIds()).Order().ToArray();
         Assert.Equal(["I1", "I2", "I3"], paidByAllCalls);

@@ -90,7 +90,8 @@ public sealed class MoneyMayHaveMovedTests
         using var after = restarted.CreateClient();
         Assert.All(Seeded, id => Assert.Equal("paid", StatesAsync(after).Result[id]));
         var ledger = JsonDocument.Parse(await factory.ProviderClient.GetStringAsync("/payments", Cancel)).RootElement;
-        Assert.Equal(Seeded, ledger.EnumerateArray().Select(payment => payment.GetProperty("id").GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal(Seeded,
+            ledger.EnumerateArray().Select(payment => payment.GetProperty("id").GetString()).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -153,7 +153,8 @@ public sealed class PayApiProtectionTests : ServiceTests<InvoiceAppFactory>
     [Fact]
     public async Task Calls_without_a_valid_key_never_use_up_the_key_holders_budget()
     {
-        using var app = Factory.With([("PayApi:ApiKey", Key), ("PayApi:RateLimit:PermitLimit", "3"), ("PayApi:RateLimit:Window", "00:01:00")],
+        using var app = Factory.With(
+            [("PayApi:ApiKey", Key), ("PayApi:RateLimit:PermitLimit", "3"), ("PayApi:RateLimit:Window", "00:01:00")],
             PeerAddress.AddTo);
         using var client = app.CreateClient();
 
@@ -170,7 +171,9 @@ public sealed class PayApiProtectionTests : ServiceTests<InvoiceAppFactory>
     {
         using var app = Factory.With(
             [
-                ("PayApi:ApiKey", Key), ("PayApi:UnauthorizedRateLimit:PermitLimit", "2"), ("PayApi:UnauthorizedRateLimit:Window", "00:01:00"),
+                ("PayApi:ApiKey", Key),
+                ("PayApi:UnauthorizedRateLimit:PermitLimit", "2"),
+                ("PayApi:UnauthorizedRateLimit:Window", "00:01:00"),
                 ("ForwardedHeaders:KnownNetworks:0", "10.244.0.0/16"),
             ],
             PeerAddress.AddTo);
@@ -185,7 +188,8 @@ public sealed class PayApiProtectionTests : ServiceTests<InvoiceAppFactory>
 
         Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], answers);
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
-        Assert.StartsWith("too many pay requests without a valid API key from this client", await ErrorAsync(limited), StringComparison.Ordinal);
+        Assert.StartsWith("too many pay requests without a valid API key from this client", await ErrorAsync(limited),
+            StringComparison.Ordinal);
         // Another client still gets its 401, and the key still pays, from the guesser's address too.
         Assert.Equal(HttpStatusCode.Unauthorized, (await PayAsync(client, forwardedFor: "198.51.100.20")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await PayAsync(client, $"Bearer {Key}", forwardedFor: "203.0.113.10")).StatusCode);
@@ -195,7 +199,8 @@ public sealed class PayApiProtectionTests : ServiceTests<InvoiceAppFactory>
     public async Task The_key_holders_budget_is_one_per_key_whatever_the_address()
     {
         using var app = Factory.With(
-            [("PayApi:ApiKey", Key), ("PayApi:RateLimit:PermitLimit", "1"), ("PayApi:RateLimit:Window", "00:01:00"), ("ForwardedHeaders:KnownNetworks:0", "10.244.0.0/16")],
+            [("PayApi:ApiKey", Key), ("PayApi:RateLimit:PermitLimit", "1"), ("PayApi:RateLimit:Window", "00:01:00"),
+                ("ForwardedHeaders:KnownNetworks:0", "10.244.0.0/16")],
             PeerAddress.AddTo);
         using var client = app.CreateClient();
 
@@ -223,7 +228,8 @@ public sealed class PayApiProtectionTests : ServiceTests<InvoiceAppFactory>
     public async Task Behind_a_trusted_proxy_the_limit_is_per_client_address_taken_from_X_Forwarded_For()
     {
         using var app = Factory.With(
-            [("PayApi:RateLimit:PermitLimit", "1"), ("PayApi:RateLimit:Window", "00:01:00"), ("ForwardedHeaders:KnownNetworks:0", "10.244.0.0/16")],
+            [("PayApi:RateLimit:PermitLimit", "1"), ("PayApi:RateLimit:Window", "00:01:00"),
+                ("ForwardedHeaders:KnownNetworks:0", "10.244.0.0/16")],
             PeerAddress.AddTo);
         using var client = app.CreateClient();
 
@@ -240,7 +246,8 @@ public sealed class PayApiProtectionTests : ServiceTests<InvoiceAppFactory>
     public async Task X_Forwarded_For_from_a_sender_outside_the_known_networks_is_ignored()
     {
         using var app = Factory.With(
-            [("PayApi:RateLimit:PermitLimit", "1"), ("PayApi:RateLimit:Window", "00:01:00"), ("ForwardedHeaders:KnownNetworks:0", "10.244.0.0/16")],
+            [("PayApi:RateLimit:PermitLimit", "1"), ("PayApi:RateLimit:Window", "00:01:00"),
+                ("ForwardedHeaders:KnownNetworks:0", "10.244.0.0/16")],
             PeerAddress.AddTo);
         using var client = app.CreateClient();
 
@@ -280,7 +287,8 @@ public sealed class PayApiProtectionTests : ServiceTests<InvoiceAppFactory>
         Assert.Empty(OverlaySettings("ASPNETCORE_FORWARDEDHEADERS_ENABLED"));
         var network = System.Net.IPNetwork.Parse(forwarding[0].Value);
         var inside = new System.Net.IPAddress([.. network.BaseAddress.GetAddressBytes()[..^1], 17]).ToString();
-        using var app = Factory.With([.. forwarding, ("PayApi:RateLimit:PermitLimit", "1"), ("PayApi:RateLimit:Window", "00:01:00")], PeerAddress.AddTo);
+        using var app = Factory.With([.. forwarding, ("PayApi:RateLimit:PermitLimit", "1"), ("PayApi:RateLimit:Window", "00:01:00")],
+            PeerAddress.AddTo);
         using var client = app.CreateClient();
 
         var fromIngress = await PayAsync(client, forwardedFor: "203.0.113.10", peer: inside);

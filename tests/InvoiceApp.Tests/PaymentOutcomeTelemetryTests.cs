@@ -27,9 +27,11 @@ public sealed class PaymentOutcomeTelemetryTests
     public void A_refused_payment_keeps_the_providers_answer_on_its_span_and_is_counted_failed()
     {
         var answer = "payment-provider answered 409: payment I1 is already recorded with another value or currency";
-        var (span, measurements) = Finish(new PaymentOutcome.Failed("I1", PublicReason.ProviderRefused, new PaymentCause.ProviderAnswered(answer)));
+        var (span, measurements) = Finish(
+            new PaymentOutcome.Failed("I1", PublicReason.ProviderRefused, new PaymentCause.ProviderAnswered(answer)));
 
-        Assert.Equal(("failed", ActivityStatusCode.Error, answer), (span.GetTagItem("invoice.outcome"), span.Status, span.StatusDescription));
+        Assert.Equal(("failed", ActivityStatusCode.Error, answer),
+            (span.GetTagItem("invoice.outcome"), span.Status, span.StatusDescription));
         Assert.Equal([("invoices.payment_failures", "EUR", null), ("invoices.pay.duration", "EUR", "failed")], measurements);
     }
 
@@ -48,7 +50,8 @@ public sealed class PaymentOutcomeTelemetryTests
     public void A_conflicting_payment_found_by_the_lookup_fails_with_the_public_reason()
     {
         var recorded = new ProviderPayment("I1", 99m, "EUR");
-        var (span, measurements) = Finish(new PaymentOutcome.Failed("I1", PublicReason.ProviderRefused, new PaymentCause.ConflictingPayment(recorded, Invoice)));
+        var (span, measurements) = Finish(
+            new PaymentOutcome.Failed("I1", PublicReason.ProviderRefused, new PaymentCause.ConflictingPayment(recorded, Invoice)));
 
         Assert.Equal((ActivityStatusCode.Error, PublicReason.ProviderRefused), (span.Status, span.StatusDescription));
         Assert.Equal([("invoices.payment_failures", "EUR", null), ("invoices.pay.duration", "EUR", "failed")], measurements);

@@ -19,9 +19,11 @@ public sealed class ProviderAnswerTests
         Assert.Equal(new ProviderLookup.Holds(new ProviderPayment("I1", 12.15m, "EUR")),
             await Client(_ => Json(HttpStatusCode.OK, """{"id":"I1","value":12.15,"currency":"EUR","recordedAt":"2026-01-01T00:00:00Z"}"""))
                 .LookUpAsync("I1", token));
-        Assert.IsType<ProviderLookup.HoldsNone>(await Client(_ => Json(HttpStatusCode.NotFound, """{"error":"payment I1 not found"}""")).LookUpAsync("I1", token));
+        Assert.IsType<ProviderLookup.HoldsNone>(await Client(_ => Json(HttpStatusCode.NotFound,
+            """{"error":"payment I1 not found"}""")).LookUpAsync("I1", token));
         Assert.IsType<ProviderLookup.Unknown>(await Client(_ => Json(HttpStatusCode.InternalServerError, "{}")).LookUpAsync("I1", token));
-        Assert.IsType<ProviderLookup.Unknown>(await Client(_ => throw new HttpRequestException("connection refused")).LookUpAsync("I1", token));
+        Assert.IsType<ProviderLookup.Unknown>(
+            await Client(_ => throw new HttpRequestException("connection refused")).LookUpAsync("I1", token));
     }
 
     [Fact]
@@ -39,7 +41,8 @@ public sealed class ProviderAnswerTests
         var token = TestContext.Current.CancellationToken;
 
         Assert.IsType<ProviderAnswer.Paid>(await Client(_ => Json(HttpStatusCode.OK, """{"id":"I1"}""")).PayAsync(Invoice, token));
-        var refused = await Client(_ => Json(HttpStatusCode.Conflict, """{"error":"payment I1 is already recorded with another value or currency"}"""))
+        var refused = await Client(_ => Json(HttpStatusCode.Conflict,
+            """{"error":"payment I1 is already recorded with another value or currency"}"""))
             .PayAsync(Invoice, token);
         Assert.Equal("payment-provider answered 409: payment I1 is already recorded with another value or currency",
             Assert.IsType<ProviderAnswer.Refused>(refused).Detail);
@@ -48,11 +51,13 @@ public sealed class ProviderAnswerTests
         Assert.Equal("payment-provider answered 500", Assert.IsType<ProviderAnswer.Unconfirmed>(failed).Detail);
         // No connection at all: nothing reached the provider.
         Assert.IsType<ProviderAnswer.Unavailable>(
-            await Client(_ => throw new HttpRequestException(HttpRequestError.ConnectionError, "connection refused")).PayAsync(Invoice, token));
+            await Client(_ => throw new HttpRequestException(HttpRequestError.ConnectionError, "connection refused"))
+                .PayAsync(Invoice, token));
     }
 
     private static PaymentProviderClient Client(Func<HttpRequestMessage, HttpResponseMessage> answer) =>
-        new(new HttpClient(new Answering(answer)) { BaseAddress = new Uri("http://payment-provider") }, NullLogger<PaymentProviderClient>.Instance);
+        new(new HttpClient(new Answering(answer)) { BaseAddress = new Uri("http://payment-provider") },
+            NullLogger<PaymentProviderClient>.Instance);
 
     private static HttpResponseMessage Json(HttpStatusCode status, string body) =>
         new(status) { Content = new StringContent(body, Encoding.UTF8, "application/json") };

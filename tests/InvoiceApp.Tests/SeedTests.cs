@@ -31,7 +31,8 @@ public sealed class SeedTests : IDisposable
             var unpaid = (await client.GetJsonAsync("/invoices?paid=false")).EnumerateArray()
                 .Where(invoice => invoice.GetProperty("InvoiceId").GetString()!.StartsWith("seed-", StringComparison.Ordinal)).ToList();
 
-            Assert.Equal(Enumerable.Range(1, Count).Select(n => $"seed-{n}").Order(StringComparer.Ordinal), unpaid.Select(invoice => invoice.GetProperty("InvoiceId").GetString()).Order(StringComparer.Ordinal));
+            Assert.Equal(Enumerable.Range(1, Count).Select(n => $"seed-{n}").Order(StringComparer.Ordinal),
+                unpaid.Select(invoice => invoice.GetProperty("InvoiceId").GetString()).Order(StringComparer.Ordinal));
             Assert.All(unpaid, invoice =>
             {
                 Assert.Equal(10.00m, invoice.GetProperty("Value").GetDecimal());

@@ -13,31 +13,38 @@ public sealed class StoreFailingOnceToMarkPaid(IInvoiceStore store, string faili
 {
     private int _failures;
 
-    public Task InitializeAsync(IEnumerable<Invoice> seed, CancellationToken cancellationToken) => store.InitializeAsync(seed, cancellationToken);
+    public Task InitializeAsync(IEnumerable<Invoice> seed, CancellationToken cancellationToken) =>
+        store.InitializeAsync(seed, cancellationToken);
 
     public Task<int> SeedUnpaidAsync(string idPrefix, int count, decimal value, string currency, CancellationToken cancellationToken) =>
         store.SeedUnpaidAsync(idPrefix, count, value, currency, cancellationToken);
 
     public Task<bool> AddAsync(Invoice invoice, CancellationToken cancellationToken) => store.AddAsync(invoice, cancellationToken);
 
-    public Task<IReadOnlyList<Invoice>> ListAsync(InvoiceSelection selection, CancellationToken cancellationToken) => store.ListAsync(selection, cancellationToken);
+    public Task<IReadOnlyList<Invoice>> ListAsync(InvoiceSelection selection, CancellationToken cancellationToken) =>
+        store.ListAsync(selection, cancellationToken);
 
     public Task<Invoice?> FindAsync(string invoiceId, CancellationToken cancellationToken) => store.FindAsync(invoiceId, cancellationToken);
 
-    public Task<IReadOnlyList<string>> ListExpiredClaimsAsync(CancellationToken cancellationToken) => store.ListExpiredClaimsAsync(cancellationToken);
-    public Task<UnsettledClaims> FindUnsettledClaimsAsync(CancellationToken cancellationToken) => store.FindUnsettledClaimsAsync(cancellationToken);
+    public Task<IReadOnlyList<string>> ListExpiredClaimsAsync(CancellationToken cancellationToken) =>
+        store.ListExpiredClaimsAsync(cancellationToken);
+
+    public Task<UnsettledClaims> FindUnsettledClaimsAsync(CancellationToken cancellationToken) =>
+        store.FindUnsettledClaimsAsync(cancellationToken);
 
     public Task<PaymentClaim?> TryClaimAsync(string invoiceId, TimeSpan lease, CancellationToken cancellationToken) =>
         store.TryClaimAsync(invoiceId, lease, cancellationToken);
 
-    public Task<bool> RenewAsync(PaymentClaim claim, TimeSpan lease, CancellationToken cancellationToken) => store.RenewAsync(claim, lease, cancellationToken);
+    public Task<bool> RenewAsync(PaymentClaim claim, TimeSpan lease, CancellationToken cancellationToken) =>
+        store.RenewAsync(claim, lease, cancellationToken);
 
     public Task MarkPaidAsync(PaymentClaim claim, CancellationToken cancellationToken) =>
         claim.Invoice.InvoiceId == failingInvoiceId && Interlocked.Increment(ref _failures) == 1
             ? throw new IOException("database connection lost")
             : store.MarkPaidAsync(claim, cancellationToken);
 
-    public Task MarkInDoubtAsync(PaymentClaim claim, CancellationToken cancellationToken) => store.MarkInDoubtAsync(claim, cancellationToken);
+    public Task MarkInDoubtAsync(PaymentClaim claim, CancellationToken cancellationToken) =>
+        store.MarkInDoubtAsync(claim, cancellationToken);
 
     public Task ReleaseAsync(PaymentClaim claim, CancellationToken cancellationToken) => store.ReleaseAsync(claim, cancellationToken);
 }
@@ -48,19 +55,24 @@ public sealed class StoreFailingOnceToMarkPaid(IInvoiceStore store, string faili
 /// </summary>
 public sealed class StoreFailingToClaim(IInvoiceStore store, string failingInvoiceId, string databaseFile) : IInvoiceStore
 {
-    public Task InitializeAsync(IEnumerable<Invoice> seed, CancellationToken cancellationToken) => store.InitializeAsync(seed, cancellationToken);
+    public Task InitializeAsync(IEnumerable<Invoice> seed, CancellationToken cancellationToken) =>
+        store.InitializeAsync(seed, cancellationToken);
 
     public Task<int> SeedUnpaidAsync(string idPrefix, int count, decimal value, string currency, CancellationToken cancellationToken) =>
         store.SeedUnpaidAsync(idPrefix, count, value, currency, cancellationToken);
 
     public Task<bool> AddAsync(Invoice invoice, CancellationToken cancellationToken) => store.AddAsync(invoice, cancellationToken);
 
-    public Task<IReadOnlyList<Invoice>> ListAsync(InvoiceSelection selection, CancellationToken cancellationToken) => store.ListAsync(selection, cancellationToken);
+    public Task<IReadOnlyList<Invoice>> ListAsync(InvoiceSelection selection, CancellationToken cancellationToken) =>
+        store.ListAsync(selection, cancellationToken);
 
     public Task<Invoice?> FindAsync(string invoiceId, CancellationToken cancellationToken) => store.FindAsync(invoiceId, cancellationToken);
 
-    public Task<IReadOnlyList<string>> ListExpiredClaimsAsync(CancellationToken cancellationToken) => store.ListExpiredClaimsAsync(cancellationToken);
-    public Task<UnsettledClaims> FindUnsettledClaimsAsync(CancellationToken cancellationToken) => store.FindUnsettledClaimsAsync(cancellationToken);
+    public Task<IReadOnlyList<string>> ListExpiredClaimsAsync(CancellationToken cancellationToken) =>
+        store.ListExpiredClaimsAsync(cancellationToken);
+
+    public Task<UnsettledClaims> FindUnsettledClaimsAsync(CancellationToken cancellationToken) =>
+        store.FindUnsettledClaimsAsync(cancellationToken);
 
     public async Task<PaymentClaim?> TryClaimAsync(string invoiceId, TimeSpan lease, CancellationToken cancellationToken)
     {
@@ -78,11 +90,13 @@ public sealed class StoreFailingToClaim(IInvoiceStore store, string failingInvoi
         throw new InvalidOperationException("SQLite accepted a file that is not a database");
     }
 
-    public Task<bool> RenewAsync(PaymentClaim claim, TimeSpan lease, CancellationToken cancellationToken) => store.RenewAsync(claim, lease, cancellationToken);
+    public Task<bool> RenewAsync(PaymentClaim claim, TimeSpan lease, CancellationToken cancellationToken) =>
+        store.RenewAsync(claim, lease, cancellationToken);
 
     public Task MarkPaidAsync(PaymentClaim claim, CancellationToken cancellationToken) => store.MarkPaidAsync(claim, cancellationToken);
 
-    public Task MarkInDoubtAsync(PaymentClaim claim, CancellationToken cancellationToken) => store.MarkInDoubtAsync(claim, cancellationToken);
+    public Task MarkInDoubtAsync(PaymentClaim claim, CancellationToken cancellationToken) =>
+        store.MarkInDoubtAsync(claim, cancellationToken);
 
     public Task ReleaseAsync(PaymentClaim claim, CancellationToken cancellationToken) => store.ReleaseAsync(claim, cancellationToken);
 }
@@ -112,7 +126,8 @@ public sealed class StoreFaultTests
         Assert.Equal(HttpStatusCode.OK, (await factory.ProviderClient.GetAsync("/payments/I2", Cancel)).StatusCode);
         Assert.Equal("inDoubt", await client.PaymentStateAsync("I2"));
 
-        await Eventually.WaitUntilAsync(async () => await client.PaymentStateAsync("I2") == "paid", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100));
+        await Eventually.WaitUntilAsync(async () => await client.PaymentStateAsync("I2") == "paid", TimeSpan.FromSeconds(30),
+            TimeSpan.FromMilliseconds(100));
         Assert.Equal(1, factory.Provider.PaymentRequests("I2"));
     }
 
@@ -142,7 +157,8 @@ public sealed class StoreFaultTests
         Assert.All(body.GetProperty("failed").EnumerateArray(), failure =>
             Assert.Matches("^[0-9a-f]{32}$", failure.GetProperty("TraceId").GetString()));
         // Nothing of what went wrong inside: no address, port, exception, driver or file name.
-        foreach (var secret in new[] { "127.0.0.1", "localhost", "payment-provider.test", "Connection refused", "Exception", "SQLite", "not a database", "invoices.db", factory.DatabaseFile, "Error 26" })
+        foreach (var secret in new[] { "127.0.0.1", "localhost", "payment-provider.test", "Connection refused", "Exception", "SQLite",
+            "not a database", "invoices.db", factory.DatabaseFile, "Error 26" })
         {
             Assert.DoesNotContain(secret, raw, StringComparison.OrdinalIgnoreCase);
         }

@@ -5,7 +5,7 @@ using TestSupport;
 
 namespace PaymentProvider.Tests;
 
-/// <summary>Every payment-provider row of CONTRACT.md, through the real HTTP pipeline and a real SQLite store.</summary>
+/// <summary>Every payment-provider row of docs/contract.md, through the real HTTP pipeline and a real SQLite store.</summary>
 public sealed class PaymentsApiTests : PaymentProviderTests
 {
     private static Task AssertErrorAsync(HttpResponseMessage response, HttpStatusCode status, string expectedError) =>

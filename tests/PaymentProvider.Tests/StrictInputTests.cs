@@ -56,7 +56,8 @@ public sealed class StrictInputTests : PaymentProviderTests
     [InlineData("1215e-2", NoExponent)]
     [InlineData("1e+2", NoExponent)]
     [InlineData("1e-40", NoExponent)]
-    public async Task A_value_with_more_than_2_decimals_or_an_exponent_is_rejected_even_when_decimal_rounds_it_away(string value, string expectedError)
+    public async Task A_value_with_more_than_2_decimals_or_an_exponent_is_rejected_even_when_decimal_rounds_it_away(string value,
+        string expectedError)
     {
         await AssertRejectedAsync($$"""{"id":"V1","value":{{value}},"currency":"EUR"}""", expectedError);
     }
@@ -113,7 +114,8 @@ public sealed class StrictInputTests : PaymentProviderTests
     {
         const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:";
         var random = new Random(20261126);
-        string[] chosen = ["I1", "I2", "I3", "I9", "X", "INV-00001", "BAD-7", "KEEP-1", "a..b", "A.", ":", "-", "_", "1.2.3", "urn:x:y", new string('x', 64)];
+        string[] chosen = ["I1", "I2", "I3", "I9", "X", "INV-00001", "BAD-7", "KEEP-1", "a..b", "A.", ":", "-", "_", "1.2.3", "urn:x:y",
+            new string('x', 64)];
         var generated = Enumerable.Range(0, 150).Select(_ =>
         {
             var id = new string([.. Enumerable.Range(0, random.Next(1, 65)).Select(_ => alphabet[random.Next(alphabet.Length)])]);

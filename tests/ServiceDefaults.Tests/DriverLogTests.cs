@@ -28,7 +28,8 @@ public sealed class DriverLogTests
         }
 
         Assert.Contains(logs.Entries, entry => entry.Category.StartsWith("Microsoft.Hosting", StringComparison.Ordinal));
-        var driverLines = logs.Entries.Where(entry => entry.Category.StartsWith("Npgsql", StringComparison.Ordinal) && entry.Level < LogLevel.Warning).ToList();
+        var driverLines = logs.Entries.Where(entry => entry.Category.StartsWith("Npgsql",
+            StringComparison.Ordinal) && entry.Level < LogLevel.Warning).ToList();
         Assert.True(driverLines.Count == 0, $"{driverLines.Count} Npgsql lines below Warning, the first: {driverLines.FirstOrDefault()}");
     }
 }

@@ -66,6 +66,13 @@ public static class OpenApiAssert
         return [.. declared.Order(StringComparer.Ordinal)];
     }
 
+    /// <summary>Every operation of the document, in its order: the method in capitals, the path and the operation.</summary>
+    public static IEnumerable<(string Method, string Path, JsonElement Value)> Operations(JsonElement document) =>
+        from path in document.GetProperty("paths").EnumerateObject()
+        from operation in path.Value.EnumerateObject()
+        where operation.Name is "get" or "put" or "post" or "delete" or "patch" or "head" or "options" or "trace"
+        select (operation.Name.ToUpperInvariant(), path.Name, operation.Value);
+
     /// <summary>The names of a component schema's properties, in ordinal order.</summary>
     public static string[] PropertyNames(JsonElement document, string schema) =>
         PropertyNames(document.GetProperty("components").GetProperty("schemas").GetProperty(schema));
