@@ -1,6 +1,7 @@
 using InvoiceApp;
 using InvoiceApp.Model;
 using InvoiceApp.Storage;
+using Persistence.Sqlite;
 using TestSupport;
 
 namespace Persistence.Tests;

@@ -1,5 +1,6 @@
 using InvoiceApp;
 using InvoiceApp.Storage;
+using Persistence.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using TestSupport;
 
