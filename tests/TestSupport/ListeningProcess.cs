@@ -31,6 +31,8 @@ public sealed partial class ListeningProcess : IAsyncDisposable
 
     public string Name { get; }
 
+    public int Id => _process.Id;
+
     public Uri Address { get; private set; } = null!;
 
     /// <summary>Killed by the test (set before the signal goes out, so a refused connection is never mistaken for a crash) or exited.</summary>
