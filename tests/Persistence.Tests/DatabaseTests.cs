@@ -7,7 +7,6 @@ using Persistence.Sqlite;
 using InvoiceApp;
 using InvoiceApp.Storage;
 using DefaultsExtensions = Microsoft.Extensions.Hosting.Extensions;
-using TestSupport;
 
 namespace Persistence.Tests;
 

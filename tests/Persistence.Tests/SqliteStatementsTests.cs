@@ -2,7 +2,6 @@ using InvoiceApp;
 using InvoiceApp.Model;
 using InvoiceApp.Storage;
 using Persistence.Sqlite;
-using TestSupport;
 
 namespace Persistence.Tests;
 

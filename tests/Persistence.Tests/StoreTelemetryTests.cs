@@ -2,7 +2,6 @@ using InvoiceApp;
 using InvoiceApp.Storage;
 using Persistence.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using TestSupport;
 
 namespace Persistence.Tests;
 
