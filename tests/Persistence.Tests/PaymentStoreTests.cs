@@ -7,8 +7,7 @@ namespace Persistence.Tests;
 /// <summary>The contract of payment-provider's store, on a real SQLite file and a real PostgreSQL database.</summary>
 public sealed class PaymentStoreTests
 {
-    [Theory]
-    [ClassData(typeof(Engines))]
+    [Theory, ClassData(typeof(Engines))]
     public async Task Schema_is_created_on_start_and_starting_again_keeps_the_payments(string engine)
     {
         await using var opened = await Stores.PaymentsAsync(engine);
@@ -44,8 +43,7 @@ public sealed class PaymentStoreTests
             Assert.Equal(first.Payment.RecordedAt, replay.Payment.RecordedAt);
         });
 
-    [Theory]
-    [ClassData(typeof(Engines))]
+    [Theory, ClassData(typeof(Engines))]
     public async Task A_replay_or_a_conflict_is_answered_without_a_write(string engine)
     {
         await using var opened = await Stores.PaymentsAsync(engine);
@@ -70,8 +68,7 @@ public sealed class PaymentStoreTests
         ? db.ConnectionString + ";Mode=ReadOnly"
         : db.ConnectionString + ";Options=-c default_transaction_read_only=on";
 
-    [Theory]
-    [ClassData(typeof(Engines))]
+    [Theory, ClassData(typeof(Engines))]
     public async Task Concurrent_payments_of_one_id_are_recorded_once(string engine)
     {
         await using var db = TestDatabase.Create(engine, "payments");
