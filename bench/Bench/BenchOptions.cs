@@ -106,13 +106,17 @@ public sealed partial record BenchOptions
             : throw new ArgumentException($"not a whole number: {text}");
 
     private static string Ratio(string text) =>
-        RatioPattern().IsMatch(text) ? text : throw new ArgumentException($"--sampling must be a ratio from 0 to 1: {text}");
+        RatioPattern().IsMatch(text)
+            ? text
+            : throw new ArgumentException($"--sampling must be a ratio from 0 to 1: {text}");
 
     private static string[] List(string text, string option, string first, string second)
     {
         var items = text.Split(',');
         var valid = items.All(item => item == first || item == second) && items.Distinct().Count() == items.Length;
-        return valid ? items : throw new ArgumentException($"{option} must be {first},{second}, {first} or {second}: {text}");
+        return valid
+            ? items
+            : throw new ArgumentException($"{option} must be {first},{second}, {first} or {second}: {text}");
     }
 
     [GeneratedRegex("^[0-9]+$")]

@@ -1,23 +1,17 @@
 using System.Diagnostics;
-using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Sockets;
-using System.Text;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Npgsql;
 
 namespace Bench;
 
 /// <summary>One run: build, load each store and build, time the starts, print the tables.</summary>
-public sealed class Benchmark(BenchOptions options, string repositoryRoot, string workDirectory, string publishRoot) : IDisposable
+public sealed class Benchmark(BenchOptions options, string repositoryRoot, string workDirectory, string publishRoot)
+    : IDisposable
 {
-    private const string SeedPrefix = "seed-";
-    private const int MaxPayCalls = 50;
-
     private readonly string _logs = Directory.CreateDirectory(Path.Combine(workDirectory, "logs")).FullName;
-    private readonly string _apiKey = $"bench-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16))}";
+    private readonly string _apiKey = $"bench-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}";
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromMinutes(10) };
     private readonly Dictionary<(string Store, string Build), CombinationResult> _results = [];
     private OtlpSink? _sink;
@@ -27,20 +21,22 @@ public sealed class Benchmark(BenchOptions options, string repositoryRoot, strin
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var postgres = options.Postgres ?? await LocalPostgresAsync();
+        var postgres = options.Postgres ?? await PostgresServer.FindLocalAsync();
         var stores = options.Stores.Count > 0 ? options.Stores : postgres is null ? ["sqlite"] : ["sqlite", "postgres"];
         if (stores.Contains("postgres") && postgres is null)
         {
-            throw new ArgumentException("--stores postgres needs TEST_POSTGRES, --postgres or a server on 127.0.0.1:5432");
+            throw new ArgumentException(
+                "--stores postgres needs TEST_POSTGRES, --postgres or a server on 127.0.0.1:5432");
         }
-        await DescribeMachineAsync(cancellationToken);
+        await Machine.DescribeAsync(options, cancellationToken);
         var builds = new Builds(repositoryRoot, publishRoot, _logs);
         var made = await builds.PublishAsync(options.Builds, cancellationToken);
         Console.WriteLine($"Builds: {clock.Elapsed.TotalSeconds:F0} s");
         await using var sink = _sink = await OtlpSink.StartAsync(cancellationToken);
-        Console.WriteLine($"Tracing: on, OTLP http/protobuf to a sink on {sink.Address.ToString().TrimEnd('/')} that discards it; "
+        Console.WriteLine($"Tracing: on, OTLP http/protobuf to a sink on {Text(sink.Address)} that discards it; "
             + $"sampler parentbased_traceidratio, ratio {options.Sampling}");
         DescribeSettings(builds);
+        // The JIT build stands in when the AOT one asked for could not be built.
         var loaded = made.Where(options.Load.Contains).ToList();
         if (loaded.Count == 0 && made.Contains("jit"))
         {
@@ -50,19 +46,13 @@ public sealed class Benchmark(BenchOptions options, string repositoryRoot, strin
         {
             foreach (var build in loaded)
             {
-                try
-                {
-                    await RunCombinationAsync(store, build, builds, postgres, cancellationToken);
-                }
-                catch (Exception e) when (e is InvalidOperationException or HttpRequestException or NpgsqlException)
-                {
-                    Console.Error.WriteLine($"{store}, {build}: the run failed (logs in {_logs}; --keep keeps them): {e.Message}");
-                }
+                await RunCombinationAsync(store, build, builds, postgres, cancellationToken);
             }
             var title = store == "sqlite"
                 ? "SQLite (a file per service in a temporary folder)"
                 : $"PostgreSQL ({ConnectionStrings.Described(postgres!)}, a database per service and run)";
-            Console.Write(Report.StoreTable(title, loaded, build => _results.GetValueOrDefault((store, build)), options.Invoices));
+            Console.Write(Report.StoreTable(title, loaded, build => _results.GetValueOrDefault((store, build)),
+                options.Invoices));
         }
         var startups = new List<StartupRow>();
         foreach (var build in made)
@@ -83,7 +73,9 @@ public sealed class Benchmark(BenchOptions options, string repositoryRoot, strin
         Console.WriteLine($"Whole run: {clock.Elapsed.TotalSeconds:F0} s");
     }
 
-    private async Task RunCombinationAsync(string store, string build, Builds builds, string? postgres, CancellationToken cancellationToken)
+    /// <summary>One store and one build: both services fresh, wrk, memory, then paying the seed end to end.</summary>
+    private async Task RunCombinationAsync(string store, string build, Builds builds, string? postgres,
+        CancellationToken cancellationToken)
     {
         var result = _results[(store, build)] = new CombinationResult();
         var data = Directory.CreateDirectory(Path.Combine(workDirectory, "data", $"{store}-{build}")).FullName;
@@ -92,6 +84,7 @@ public sealed class Benchmark(BenchOptions options, string repositoryRoot, strin
         string ConnectionString(string name, int index) => store == "sqlite"
             ? $"Data Source={Path.Combine(data, $"{name}.db")}"
             : ConnectionStrings.WithDatabase(postgres!, databases[index]);
+        var calls = new PayCalls(_http, _apiKey);
         try
         {
             Console.Error.WriteLine($"# {store}, {build}: starting the services");
@@ -99,26 +92,30 @@ public sealed class Benchmark(BenchOptions options, string repositoryRoot, strin
                 new() { ["ConnectionStrings__paymentsdb"] = ConnectionString("payments", 2) }, cancellationToken);
             var invoiceSettings = new Dictionary<string, string>
             {
-                ["services__payment-provider__http__0"] = provider.Address.ToString().TrimEnd('/'),
+                ["services__payment-provider__http__0"] = Text(provider.Address),
                 ["PayApi__ApiKey"] = _apiKey,
                 ["PayApi__RateLimit__PermitLimit"] = "1000000",
                 ["PayApi__RateLimit__Window"] = "00:00:01",
             };
             await using (var invoice = await StartAsync(builds, build, "InvoiceApp", $"{store}-{build}-invoice",
-                new(invoiceSettings) { ["ConnectionStrings__invoicesdb"] = ConnectionString("invoices", 0) }, cancellationToken))
+                new(invoiceSettings) { ["ConnectionStrings__invoicesdb"] = ConnectionString("invoices", 0) },
+                cancellationToken))
             {
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
                 result.Idle = new(invoice.ResidentMegabytes, provider.ResidentMegabytes);
-                await RecordReplayedPaymentAsync(provider.Address, cancellationToken);
+                await calls.RecordReplayedPaymentAsync(provider.Address, cancellationToken);
 
                 Console.Error.WriteLine($"# {store}, {build}: wrk");
                 var wrk = new Wrk(options, Path.Combine(repositoryRoot, "bench"), Path.Combine(_logs, "wrk.log"));
                 var pay = new Uri(provider.Address, "/payments/pay");
-                result.Invoices = await wrk.MeasureAsync(new Uri(invoice.Address, "/invoices"), null, cancellationToken);
+                result.Invoices =
+                    await wrk.MeasureAsync(new Uri(invoice.Address, "/invoices"), null, cancellationToken);
                 result.Replay = await wrk.MeasureAsync(pay, "replay.lua", cancellationToken);
                 result.NewPayments = await wrk.MeasureAsync(pay, "new-payments.lua", cancellationToken);
-                result.InvoiceAppLiveness = await wrk.MeasureAsync(new Uri(invoice.Address, "/liveness"), null, cancellationToken);
-                result.PaymentProviderLiveness = await wrk.MeasureAsync(new Uri(provider.Address, "/liveness"), null, cancellationToken);
+                result.InvoiceAppLiveness =
+                    await wrk.MeasureAsync(new Uri(invoice.Address, "/liveness"), null, cancellationToken);
+                result.PaymentProviderLiveness =
+                    await wrk.MeasureAsync(new Uri(provider.Address, "/liveness"), null, cancellationToken);
                 result.AfterLoad = new(invoice.ResidentMegabytes, provider.ResidentMegabytes);
             }
 
@@ -131,12 +128,20 @@ public sealed class Benchmark(BenchOptions options, string repositoryRoot, strin
                     ["Seed__UnpaidInvoices"] = options.Invoices.ToString(CultureInfo.InvariantCulture),
                 },
                 cancellationToken);
-            result.Pay = await PaySeededAsync(seeded.Address, cancellationToken);
+            result.Pay = await calls.PaySeededAsync(seeded.Address, options.Invoices, cancellationToken);
             result.AfterPay = new(seeded.ResidentMegabytes, provider.ResidentMegabytes);
+        }
+        catch (Exception e) when (e is InvalidOperationException or HttpRequestException or NpgsqlException)
+        {
+            Console.Error.WriteLine(
+                $"{store}, {build}: the run failed (logs in {_logs}; --keep keeps them): {e.Message}");
         }
         finally
         {
-            await DropAsync(postgres, databases);
+            if (databases.Length > 0)
+            {
+                await PostgresServer.DropAsync(postgres!, databases);
+            }
         }
     }
 
@@ -144,7 +149,7 @@ public sealed class Benchmark(BenchOptions options, string repositoryRoot, strin
         Dictionary<string, string> settings, CancellationToken cancellationToken)
     {
         var environment = Overlay(project).ToDictionary();
-        environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = _sink!.Address.ToString().TrimEnd('/');
+        environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = Text(_sink!.Address);
         environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
         environment["OTEL_SERVICE_NAME"] = project == "InvoiceApp" ? "invoice-app" : "payment-provider";
         environment["OTEL_TRACES_SAMPLER"] = "parentbased_traceidratio";
@@ -157,63 +162,13 @@ public sealed class Benchmark(BenchOptions options, string repositoryRoot, strin
             Path.Combine(_logs, $"{log}.log"), _http, cancellationToken);
     }
 
-    /// <summary>The payment every replay repeats.</summary>
-    private async Task RecordReplayedPaymentAsync(Uri provider, CancellationToken cancellationToken)
-    {
-        using var body = new StringContent("""{"id":"bench-replay","value":12.15,"currency":"EUR"}""", Encoding.UTF8, "application/json");
-        using var answer = await _http.PostAsync(new Uri(provider, "/payments/pay"), body, cancellationToken);
-        if (answer.StatusCode != HttpStatusCode.OK)
-        {
-            throw new InvalidOperationException($"recording the replayed payment answered {(int)answer.StatusCode}");
-        }
-    }
-
-    /// <summary>POST /invoices/pay until it answers 200, then checks that every seeded invoice is paid.</summary>
-    private async Task<PayResult> PaySeededAsync(Uri invoiceApp, CancellationToken cancellationToken)
-    {
-        var clock = Stopwatch.StartNew();
-        var statuses = new List<int>();
-        while (true)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(invoiceApp, "/invoices/pay"));
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _apiKey);
-            using var answer = await _http.SendAsync(request, cancellationToken);
-            statuses.Add((int)answer.StatusCode);
-            if (answer.StatusCode == HttpStatusCode.OK)
-            {
-                break;
-            }
-            if (answer.StatusCode is not (HttpStatusCode.Accepted or HttpStatusCode.BadGateway))
-            {
-                throw new InvalidOperationException($"POST /invoices/pay answered {(int)answer.StatusCode}");
-            }
-            if (statuses.Count >= MaxPayCalls)
-            {
-                throw new InvalidOperationException($"still not paid after {MaxPayCalls} calls");
-            }
-        }
-        var elapsed = clock.Elapsed;
-        var paid = (await InvoiceIdsAsync(invoiceApp, paid: true, cancellationToken)).Count(id => id.StartsWith(SeedPrefix, StringComparison.Ordinal));
-        var unpaid = (await InvoiceIdsAsync(invoiceApp, paid: false, cancellationToken)).Count;
-        if (paid != options.Invoices || unpaid != 0)
-        {
-            throw new InvalidOperationException($"after paying: {paid} seeded invoices paid, {unpaid} not paid");
-        }
-        return PayResult.Of(options.Invoices, elapsed, statuses);
-    }
-
-    private async Task<List<string>> InvoiceIdsAsync(Uri invoiceApp, bool paid, CancellationToken cancellationToken)
-    {
-        var url = new Uri(invoiceApp, $"/invoices?paid={(paid ? "true" : "false")}");
-        using var document = JsonDocument.Parse(await _http.GetStringAsync(url, cancellationToken));
-        return [.. document.RootElement.EnumerateArray().Select(invoice => invoice.GetProperty("InvoiceId").GetString()!)];
-    }
-
     /// <summary>Exec to the first 200 of /readiness, on SQLite; null when a start failed.</summary>
-    private async Task<Startup?> MeasureStartupAsync(Builds builds, string build, string project, CancellationToken cancellationToken)
+    private async Task<Startup?> MeasureStartupAsync(Builds builds, string build, string project,
+        CancellationToken cancellationToken)
     {
         Console.Error.WriteLine($"# start-up: {project} ({build}) x {options.Starts}");
-        var data = Directory.CreateDirectory(Path.Combine(workDirectory, "data", $"startup-{build}-{project}")).FullName;
+        var name = $"startup-{build}-{project}";
+        var data = Directory.CreateDirectory(Path.Combine(workDirectory, "data", name)).FullName;
         var settings = new Dictionary<string, string>
         {
             ["ConnectionStrings__paymentsdb"] = $"Data Source={Path.Combine(data, "payments.db")}",
@@ -226,7 +181,7 @@ public sealed class Benchmark(BenchOptions options, string repositoryRoot, strin
             for (var i = 0; i < options.Starts; i++)
             {
                 var clock = Stopwatch.StartNew();
-                await using var service = await StartAsync(builds, build, project, $"startup-{build}-{project}", settings, cancellationToken);
+                await using var service = await StartAsync(builds, build, project, name, settings, cancellationToken);
                 times.Add(clock.Elapsed.TotalMilliseconds);
             }
         }
@@ -238,34 +193,20 @@ public sealed class Benchmark(BenchOptions options, string repositoryRoot, strin
         return Startup.Of(times);
     }
 
-    private async Task DescribeMachineAsync(CancellationToken cancellationToken)
-    {
-        var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(line => line.StartsWith("model name", StringComparison.Ordinal))
-            ?.Split(": ", 2)[1] ?? "unknown CPU";
-        var memoryKb = double.Parse(File.ReadLines("/proc/meminfo").First(line => line.StartsWith("MemTotal", StringComparison.Ordinal))
-            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-        var kernel = (await Tool.RunAsync("uname", ["-sr"], cancellationToken)).Output.Trim();
-        var sdk = (await Tool.RunAsync("dotnet", ["--version"], cancellationToken)).Output.Trim();
-        var wrk = string.Join(' ', (await Tool.RunAsync("wrk", ["--version"], cancellationToken)).Output.Split('\n')[0].Split(' ').Take(2));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Machine: {Environment.ProcessorCount} cores ({cpu}), {memoryKb / 1_048_576:F0} GiB RAM, {kernel}; .NET SDK {sdk}; {wrk}"));
-        Console.WriteLine($"Load: wrk -t{options.Threads} -c{options.Connections} -d{options.Duration}s --latency after a "
-            + $"{options.Warmup}s warm-up, on the same cores as the services");
-    }
-
     private void DescribeSettings(Builds builds)
     {
         static string Line(IEnumerable<KeyValuePair<string, string>> settings) =>
             string.Concat(settings.Select(setting => $"{setting.Key}={setting.Value} "));
         Console.WriteLine($"Settings: Production; overlay environment: {Line(Overlay("InvoiceApp"))}");
         Console.WriteLine($"  (payment-provider: {Line(Overlay("PaymentProvider"))})");
-        Console.WriteLine("  POST /invoices/pay with PayApi__ApiKey (bearer) and PayApi__RateLimit__PermitLimit=1000000 per 1 s window, "
-            + "so the limit never throttles");
+        Console.WriteLine("  POST /invoices/pay with PayApi__ApiKey (bearer) and "
+            + "PayApi__RateLimit__PermitLimit=1000000 per 1 s window, so the limit never throttles");
         var config = Path.Combine(builds.Folder("jit", "InvoiceApp"), "InvoiceApp.runtimeconfig.json");
         if (File.Exists(config))
         {
             using var document = JsonDocument.Parse(File.ReadAllText(config));
-            var gc = document.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties").EnumerateObject()
+            var properties = document.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+            var gc = properties.EnumerateObject()
                 .Where(property => property.Name.StartsWith("System.GC.", StringComparison.Ordinal))
                 .Select(property => $"{property.Name}: {property.Value.GetRawText()} ");
             Console.WriteLine($"  GC (runtimeconfig of the build): {string.Concat(gc)}");
@@ -274,41 +215,10 @@ public sealed class Benchmark(BenchOptions options, string repositoryRoot, strin
 
     private IReadOnlyList<KeyValuePair<string, string>> Overlay(string project)
     {
-        var file = Path.Combine(repositoryRoot, "deploy", project == "InvoiceApp" ? "invoices" : "payments", "kustomization.yaml");
+        var overlay = project == "InvoiceApp" ? "invoices" : "payments";
+        var file = Path.Combine(repositoryRoot, "deploy", overlay, "kustomization.yaml");
         return File.Exists(file) ? OverlaySettings.Read(File.ReadAllText(file)) : [];
     }
 
-    private static async Task<string?> LocalPostgresAsync()
-    {
-        using var probe = new TcpClient();
-        try
-        {
-            await probe.ConnectAsync(IPAddress.Loopback, 5432);
-        }
-        catch (SocketException)
-        {
-            return null;
-        }
-        var password = Environment.GetEnvironmentVariable("PGPASSWORD");
-        return $"Host=127.0.0.1;Port=5432;Username={Environment.GetEnvironmentVariable("PGUSER") ?? "postgres"}"
-            + (string.IsNullOrEmpty(password) ? "" : $";Password={password}");
-    }
-
-    [SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities",
-        Justification = "The names are the run's own (bench_, a build, numbers); DROP DATABASE takes no parameter.")]
-    private static async Task DropAsync(string? postgres, string[] databases)
-    {
-        if (postgres is null || databases.Length == 0)
-        {
-            return;
-        }
-        NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(ConnectionStrings.WithDatabase(postgres, "postgres"));
-        await connection.OpenAsync();
-        foreach (var database in databases)
-        {
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
-        }
-    }
+    private static string Text(Uri address) => address.ToString().TrimEnd('/');
 }

@@ -1,6 +1,6 @@
 namespace Bench;
 
-/// <summary>What one store and one build measured; a figure left null was not reached (the run failed before it).</summary>
+/// <summary>What one store and one build measured; null where the run failed before the figure.</summary>
 public sealed class CombinationResult
 {
     public WrkResult? Invoices { get; set; }

@@ -1,6 +1,6 @@
 namespace Bench;
 
-/// <summary>The PostgreSQL connection string of <c>--postgres</c>, as each run's databases and the tables need it.</summary>
+/// <summary>The connection string of <c>--postgres</c>, as the run's databases and the tables need it.</summary>
 public static class ConnectionStrings
 {
     /// <summary>The same server and user, another database.</summary>

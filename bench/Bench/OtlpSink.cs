@@ -36,7 +36,8 @@ public sealed class OtlpSink : IAsyncDisposable
             context.Response.ContentType = "application/x-protobuf";
         });
         await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
+        var address = addresses.Addresses.Single();
         return new OtlpSink(app, new Uri(address));
     }
 

@@ -3,8 +3,9 @@ using System.Text.RegularExpressions;
 namespace Bench;
 
 /// <summary>
-/// The environment a Kubernetes overlay's ConfigMap gives a service (<c>deploy/&lt;namespace&gt;/kustomization.yaml</c>),
-/// without what the benchmark sets itself: addresses, ports, the databases, the pay rate limit and the OTLP exporter.
+/// The environment a Kubernetes overlay's ConfigMap gives a service
+/// (<c>deploy/&lt;namespace&gt;/kustomization.yaml</c>), without what the benchmark sets itself: addresses, ports,
+/// the databases, the pay rate limit and the OTLP exporter.
 /// </summary>
 public static partial class OverlaySettings
 {
@@ -25,6 +26,7 @@ public static partial class OverlaySettings
     [GeneratedRegex("^  - ([A-Za-z_][A-Za-z0-9_]*)=(.*)$")]
     private static partial Regex Literal();
 
-    [GeneratedRegex("^(ASPNETCORE_URLS|HTTP_PORTS|services__|[A-Z_]+_HTTP=|[A-Z]+DB_|PayApi__RateLimit__|OTEL_EXPORTER_)")]
+    [GeneratedRegex(
+        "^(ASPNETCORE_URLS|HTTP_PORTS|services__|[A-Z_]+_HTTP=|[A-Z]+DB_|PayApi__RateLimit__|OTEL_EXPORTER_)")]
     private static partial Regex SetByTheRun();
 }

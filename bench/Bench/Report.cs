@@ -6,7 +6,8 @@ namespace Bench;
 /// <summary>The run's Markdown tables, as the README and docs/performance.md quote them.</summary>
 public static class Report
 {
-    public static string StoreTable(string title, IReadOnlyList<string> builds, Func<string, CombinationResult?> resultOf, int invoices)
+    public static string StoreTable(string title, IReadOnlyList<string> builds,
+        Func<string, CombinationResult?> resultOf, int invoices)
     {
         var results = builds.Select(build => resultOf(build) ?? new CombinationResult()).ToArray();
         var table = new StringBuilder();
@@ -18,7 +19,8 @@ public static class Report
         Row(table, "POST /payments/pay, new ids", results.Select(r => Rate(r.NewPayments)));
         Row(table, "GET /liveness, invoice-app", results.Select(r => Rate(r.InvoiceAppLiveness)));
         Row(table, "GET /liveness, payment-provider", results.Select(r => Rate(r.PaymentProviderLiveness)));
-        Row(table, $"{Thousands(invoices)} seeded invoices paid by POST /invoices/pay", results.Select(r => Paid(r.Pay)));
+        Row(table, $"{Thousands(invoices)} seeded invoices paid by POST /invoices/pay",
+            results.Select(r => Paid(r.Pay)));
         Row(table, "resident memory idle, invoice-app / payment-provider", results.Select(r => Memory(r.Idle)));
         Row(table, "resident memory after the wrk load", results.Select(r => Memory(r.AfterLoad)));
         Row(table, "resident memory after paying the seeded invoices", results.Select(r => Memory(r.AfterPay)));
@@ -49,7 +51,8 @@ public static class Report
     public static string Rate(WrkResult? result) => result is null
         ? "-"
         : string.Create(CultureInfo.InvariantCulture,
-            $"{Thousands(result.RequestsPerSecond)} req/s, p50 {result.P50Milliseconds:F2} ms, p99 {result.P99Milliseconds:F2} ms")
+            $"{Thousands(result.RequestsPerSecond)} req/s, p50 {result.P50Milliseconds:F2} ms, "
+            + $"p99 {result.P99Milliseconds:F2} ms")
           + (result.Errors == 0 ? "" : $" ({result.Errors} errors)");
 
     private static string Paid(PayResult? pay) => pay is null
@@ -61,7 +64,8 @@ public static class Report
         memory is null ? "-" : $"{memory.InvoiceAppMegabytes} MB / {memory.PaymentProviderMegabytes} MB";
 
     private static void Row(StringBuilder table, string label, IEnumerable<string> cells) =>
-        table.Append(label.Length == 0 ? "| |" : $"| {label} |").AppendJoin("", cells.Select(cell => $" {cell} |")).Append('\n');
+        table.Append(label.Length == 0 ? "| |" : $"| {label} |")
+            .AppendJoin("", cells.Select(cell => $" {cell} |")).Append('\n');
 
     private static void Rule(StringBuilder table, int columns) =>
         table.Append("|---|").AppendJoin("", Enumerable.Repeat("---|", columns)).Append('\n');

@@ -9,7 +9,8 @@ public sealed record ResidentMemory(long InvoiceAppMegabytes, long PaymentProvid
     public static long MegabytesOf(string procStatus)
     {
         var line = procStatus.Split('\n').Single(line => line.StartsWith("VmRSS:", StringComparison.Ordinal));
-        var kilobytes = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+        var kilobytes = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1],
+            CultureInfo.InvariantCulture);
         return (long)Math.Round(kilobytes / 1024.0, MidpointRounding.AwayFromZero);
     }
 }

@@ -3,7 +3,7 @@ using TestSupport;
 
 namespace Bench;
 
-/// <summary>A published service started as its container starts it, and ready (its <c>/readiness</c> answered 200).</summary>
+/// <summary>A published service started as in its container, ready once <c>/readiness</c> answers 200.</summary>
 public sealed class Service : IAsyncDisposable
 {
     private static readonly TimeSpan ReadyWithin = TimeSpan.FromSeconds(60);
@@ -25,7 +25,8 @@ public sealed class Service : IAsyncDisposable
     /// <param name="folder">The publish folder: the image's working directory.</param>
     /// <param name="native">The AOT build's single executable rather than <c>dotnet Project.dll</c>.</param>
     public static async Task<Service> StartAsync(string folder, string project, bool native,
-        IReadOnlyDictionary<string, string> environment, string logFile, HttpClient http, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, string> environment, string logFile, HttpClient http,
+        CancellationToken cancellationToken)
     {
         var log = TextWriter.Synchronized(new StreamWriter(logFile, append: true) { AutoFlush = true });
         var (fileName, arguments) = native
@@ -83,7 +84,8 @@ public sealed class Service : IAsyncDisposable
             }
             if (_process.HasExited || clock.Elapsed > ReadyWithin)
             {
-                throw new InvalidOperationException($"{_process.Name} did not get ready; its output ends:\n{_process.RecentOutput}");
+                throw new InvalidOperationException(
+                    $"{_process.Name} did not get ready; its output ends:\n{_process.RecentOutput}");
             }
             await Task.Delay(20, cancellationToken);
         }

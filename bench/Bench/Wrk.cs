@@ -12,10 +12,12 @@ public sealed class Wrk(BenchOptions options, string scripts, string logFile)
             .. script is null ? Array.Empty<string>() : ["-s", Path.Combine(scripts, script)]];
         if (options.Warmup > 0)
         {
-            await Tool.RunAsync("wrk", [.. common, $"-d{options.Warmup}s", url.ToString(), "--", $"warmup-{Tag()}"], cancellationToken);
+            await Tool.RunAsync("wrk", [.. common, $"-d{options.Warmup}s", url.ToString(), "--", $"warmup-{Tag()}"],
+                cancellationToken);
         }
         var (_, output) = await Tool.RunAsync("wrk",
-            [.. common, $"-d{options.Duration}s", "--latency", url.ToString(), "--", $"run-{Tag()}"], cancellationToken);
+            [.. common, $"-d{options.Duration}s", "--latency", url.ToString(), "--", $"run-{Tag()}"],
+            cancellationToken);
         await File.AppendAllTextAsync(logFile, output, cancellationToken);
         return WrkResult.Parse(output);
     }

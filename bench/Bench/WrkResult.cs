@@ -4,7 +4,8 @@ using System.Text.RegularExpressions;
 namespace Bench;
 
 /// <summary>One measured wrk run: requests/s, median and 99th percentile latency, and the failed requests.</summary>
-public sealed partial record WrkResult(double RequestsPerSecond, double P50Milliseconds, double P99Milliseconds, long Errors)
+public sealed partial record WrkResult(double RequestsPerSecond, double P50Milliseconds, double P99Milliseconds,
+    long Errors)
 {
     /// <summary>Reads wrk's text output (with <c>--latency</c>); a figure wrk did not print is 0.</summary>
     public static WrkResult Parse(string output)
@@ -35,7 +36,8 @@ public sealed partial record WrkResult(double RequestsPerSecond, double P50Milli
             }
             else if (line.StartsWith("Socket errors:", StringComparison.Ordinal))
             {
-                errors += SocketError().Matches(line).Sum(match => long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture));
+                errors += SocketError().Matches(line)
+                    .Sum(match => long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture));
             }
         }
         return new WrkResult(rps, p50, p99, errors);

@@ -21,8 +21,9 @@ public sealed class BenchOptionsTests
     [Fact]
     public void Each_option_sets_its_value()
     {
-        var options = BenchOptions.Parse(["--duration", "2", "--builds", "jit", "--load", "aot,jit", "--stores", "sqlite",
-            "--starts", "3", "--invoices", "300", "--sampling", "1", "--reuse", "builds", "--keep", "--postgres", "Host=x"], null);
+        var options = BenchOptions.Parse(["--duration", "2", "--builds", "jit", "--load", "aot,jit",
+            "--stores", "sqlite", "--starts", "3", "--invoices", "300", "--sampling", "1", "--reuse", "builds",
+            "--keep", "--postgres", "Host=x"], null);
 
         Assert.Equal((2, 3, 300, "1", "builds", true, "Host=x"), (options.Duration, options.Starts, options.Invoices,
             options.Sampling, options.Reuse, options.Keep, options.Postgres));
@@ -46,7 +47,8 @@ public sealed class BenchOptionsTests
         ];
 
         Assert.All(wrong, pair =>
-            Assert.Contains(pair.Message, Assert.Throws<ArgumentException>(() => BenchOptions.Parse(pair.Args, null)).Message,
+            Assert.Contains(pair.Message,
+                Assert.Throws<ArgumentException>(() => BenchOptions.Parse(pair.Args, null)).Message,
                 StringComparison.Ordinal));
     }
 }

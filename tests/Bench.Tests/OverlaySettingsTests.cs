@@ -26,7 +26,11 @@ public sealed class OverlaySettingsTests
 
         var settings = OverlaySettings.Read(Kustomization);
 
-        Assert.Equal(["OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY=in_memory", "Payments__DrainTimeout=00:00:20", "Database__MaxPoolSize=10"],
+        Assert.Equal(
+            [
+                "OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY=in_memory", "Payments__DrainTimeout=00:00:20",
+                "Database__MaxPoolSize=10",
+            ],
             settings.Select(setting => $"{setting.Key}={setting.Value}"));
     }
 
@@ -35,7 +39,8 @@ public sealed class OverlaySettingsTests
     {
         foreach (var overlay in new[] { "invoices", "payments" })
         {
-            var settings = OverlaySettings.Read(File.ReadAllText(RepositoryRoot.Combine("deploy", overlay, "kustomization.yaml")));
+            var file = RepositoryRoot.Combine("deploy", overlay, "kustomization.yaml");
+            var settings = OverlaySettings.Read(File.ReadAllText(file));
 
             Assert.Contains(settings, setting => setting.Key == "Database__MaxPoolSize");
             Assert.DoesNotContain(settings, setting => setting.Key.StartsWith("services__", StringComparison.Ordinal));

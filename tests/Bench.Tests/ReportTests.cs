@@ -42,7 +42,8 @@ public sealed class ReportTests
     {
         var table = Report.StartupTable(3, [
             new StartupRow("InvoiceApp", "aot", Startup.Of([120.4, 80.2, 100.6]), 31_457_280, "the single executable"),
-            new StartupRow("PaymentProvider", "jit", null, 1_234, "the publish folder (needs the ASP.NET Core runtime)"),
+            new StartupRow("PaymentProvider", "jit", null, 1_234,
+                "the publish folder (needs the ASP.NET Core runtime)"),
         ]);
 
         Assert.Equal("""

@@ -41,6 +41,7 @@ public sealed class WrkResultTests
     [Fact]
     public void Output_without_figures_reads_as_zeros_not_as_an_error()
     {
-        Assert.Equal(new WrkResult(0, 0, 0, 0), WrkResult.Parse("unable to connect to 127.0.0.1:1 Connection refused\n"));
+        Assert.Equal(new WrkResult(0, 0, 0, 0),
+            WrkResult.Parse("unable to connect to 127.0.0.1:1 Connection refused\n"));
     }
 }
