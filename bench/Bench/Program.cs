@@ -19,7 +19,7 @@ if (options.Help)
 }
 if (!OperatingSystem.IsLinux() || !await Tool.ExistsAsync("wrk"))
 {
-    Console.Error.WriteLine("bench/run.sh: this benchmark reads /proc (Linux only); 'wrk' is required: apt-get install wrk");
+    Console.Error.WriteLine("bench/run.sh: Linux only (it reads /proc); 'wrk' is required: apt-get install wrk");
     return 1;
 }
 
