@@ -10,8 +10,8 @@ namespace Persistence;
 /// Where a service keeps its state: an embedded SQLite file (the default, nothing to install) or PostgreSQL
 /// (in the cluster). The stores write one dialect of SQL that both understand, as constant text; only the schema
 /// types, a statement that locks rows, the connection set-up and the lock that serialises migrations differ. Every
-/// query runs through <see cref="ExecuteAsync"/> or <see cref="QueryAsync{T}(string, SqlParameters, Func{DbDataReader, T}, CancellationToken)"/>:
-/// open, command, parameters and reader in one place.
+/// query runs through <see cref="ExecuteAsync"/> or a <c>Query</c> method: open, command, parameters and reader in
+/// one place.
 /// </summary>
 public abstract class Database : IAsyncDisposable
 {
@@ -43,9 +43,9 @@ public abstract class Database : IAsyncDisposable
         CancellationToken cancellationToken) =>
         RunQueryAsync(sql, parameters, read, cancellationToken);
 
-    /// <summary>Runs this engine's text of <paramref name="statement"/>, for SQL the two engines cannot share.</summary>
-    public Task<IReadOnlyList<T>> QueryAsync<T>(EngineStatement statement, SqlParameters parameters, Func<DbDataReader, T> read,
-        CancellationToken cancellationToken) =>
+    /// <summary>This engine's text of <paramref name="statement"/>, for SQL the two engines cannot share.</summary>
+    public Task<IReadOnlyList<T>> QueryAsync<T>(EngineStatement statement, SqlParameters parameters,
+        Func<DbDataReader, T> read, CancellationToken cancellationToken) =>
         RunQueryAsync(TextOf(statement), parameters, read, cancellationToken);
 
     /// <summary>The first row <paramref name="sql"/> returns, or null. No list: a lookup (a payment replay) reads one row.</summary>
@@ -171,8 +171,8 @@ public abstract class Database : IAsyncDisposable
             nameof(connectionString));
     }
 
-    private async Task<IReadOnlyList<T>> RunQueryAsync<T>(string sql, SqlParameters parameters, Func<DbDataReader, T> read,
-        CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<T>> RunQueryAsync<T>(string sql, SqlParameters parameters,
+        Func<DbDataReader, T> read, CancellationToken cancellationToken)
     {
         await using var lease = await LeaseAsync(sql, Bound(parameters), cancellationToken);
         using var span = StartSpan(sql);
