@@ -7,6 +7,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using OpenTelemetry.Trace;
+using Persistence.Postgres;
+using Persistence.Sqlite;
 
 namespace Persistence;
 

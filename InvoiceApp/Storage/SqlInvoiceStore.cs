@@ -94,6 +94,8 @@ public sealed class SqlInvoiceStore(Database database) : IInvoiceStore
         RETURNING id, value, currency, attempts
         """;
 
+    private static readonly EngineStatement ClaimMany = new(ClaimManySqlite, ClaimManyPostgres);
+
     private const string Renew = $"""
         UPDATE invoices SET lease_until = {Now} + @lease
          WHERE id = @id AND state = '{Paying}' AND claim_token = @token
@@ -184,27 +186,8 @@ public sealed class SqlInvoiceStore(Database database) : IInvoiceStore
         PaymentClaim Read(DbDataReader reader) => new(
             new Invoice(reader.GetString(0), reader.GetDecimal(1), reader.GetString(2).Trim(), false) { PaymentState = PaymentState.Pending },
             token, reader.GetInt32(3));
-        return database is PostgresDatabase
-            ? database.QueryAsync(ClaimManyPostgres, [("token", token.ToString()), ("lease", leaseMilliseconds), ("ids", invoiceIds.ToArray())],
-                Read, cancellationToken)
-            : database.QueryAsync(ClaimManySqlite, [("token", token.ToString()), ("lease", leaseMilliseconds), ("ids", JsonArray(invoiceIds))],
-                Read, cancellationToken);
-    }
-
-    /// <summary>The ids as a JSON array of strings, which SQLite's <c>json_each</c> reads: SQLite has no array parameters.</summary>
-    private static string JsonArray(IReadOnlyList<string> values)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartArray();
-            foreach (var value in values)
-            {
-                writer.WriteStringValue(value);
-            }
-            writer.WriteEndArray();
-        }
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return database.QueryAsync(ClaimMany, [("token", token.ToString()), ("lease", leaseMilliseconds), ("ids", invoiceIds)],
+            Read, cancellationToken);
     }
 
     public async Task<bool> RenewAsync(PaymentClaim claim, TimeSpan lease, CancellationToken cancellationToken) =>

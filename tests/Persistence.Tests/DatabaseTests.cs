@@ -2,10 +2,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Persistence.Postgres;
+using Persistence.Sqlite;
 using InvoiceApp;
 using InvoiceApp.Storage;
 using DefaultsExtensions = Microsoft.Extensions.Hosting.Extensions;
-using TestSupport;
 
 namespace Persistence.Tests;
 

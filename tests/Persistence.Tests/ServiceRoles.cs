@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
-using TestSupport;
 
 namespace Persistence.Tests;
 

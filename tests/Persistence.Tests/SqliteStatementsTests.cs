@@ -1,7 +1,7 @@
 using InvoiceApp;
 using InvoiceApp.Model;
 using InvoiceApp.Storage;
-using TestSupport;
+using Persistence.Sqlite;
 
 namespace Persistence.Tests;
 

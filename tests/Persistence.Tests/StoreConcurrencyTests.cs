@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using InvoiceApp.Model;
 using InvoiceApp.Storage;
-using TestSupport;
 
 namespace Persistence.Tests;
 
@@ -16,19 +15,15 @@ public sealed class StoreConcurrencyTests
     private const int Callers = 32;
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
 
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
-
     [Theory]
     [ClassData(typeof(Engines))]
     public async Task Many_callers_at_once_some_giving_up_pay_every_invoice_without_a_store_error(string engine)
     {
-        await using var db = TestDatabase.Create(engine, "busy");
-        await using var database = db.Open();
-        var store = new SqlInvoiceStore(database);
-        await store.InitializeAsync([], Token);
+        await using var opened = await Stores.InvoicesAsync(engine, [], "busy");
+        var store = opened.Store;
         for (var i = 0; i < Invoices; i++)
         {
-            await store.AddAsync(new Invoice($"B{i:D3}", 1.25m, "EUR", false), Token);
+            await store.AddAsync(new Invoice($"B{i:D3}", 1.25m, "EUR", false), Cancel);
         }
         var errors = new ConcurrentQueue<Exception>();
         var paid = new ConcurrentDictionary<string, int>();
@@ -36,7 +31,7 @@ public sealed class StoreConcurrencyTests
         await Task.WhenAll(Enumerable.Range(0, Callers).Select(caller => Task.Run(async () =>
         {
             var random = new Random(caller);
-            while (!Token.IsCancellationRequested)
+            while (!Cancel.IsCancellationRequested)
             {
                 try
                 {
@@ -45,7 +40,7 @@ public sealed class StoreConcurrencyTests
                         return;
                     }
                 }
-                catch (OperationCanceledException) when (!Token.IsCancellationRequested)
+                catch (OperationCanceledException) when (!Cancel.IsCancellationRequested)
                 {
                     // The caller gave up, as a request whose timeout ran out does: the next round goes on.
                 }
@@ -55,11 +50,11 @@ public sealed class StoreConcurrencyTests
                     return;
                 }
             }
-        }, Token)));
+        }, Cancel)));
 
         Assert.True(errors.IsEmpty, $"store errors under concurrent use:\n{string.Join("\n\n", errors.Take(3))}");
-        Assert.Empty(await store.ListAsync(InvoiceSelection.NotPaid, Token));
-        Assert.Equal(Invoices, (await store.ListAsync(InvoiceSelection.Paid, Token)).Count);
+        Assert.Empty(await store.ListAsync(InvoiceSelection.NotPaid, Cancel));
+        Assert.Equal(Invoices, (await store.ListAsync(InvoiceSelection.Paid, Cancel)).Count);
         Assert.All(paid, entry => Assert.Equal(1, entry.Value));
     }
 
@@ -82,7 +77,7 @@ public sealed class StoreConcurrencyTests
             {
                 try
                 {
-                    readings.Add((await database.QueryAsync($"SELECT {Database.NowMilliseconds}", [], reader => reader.GetInt64(0), Token)).Single());
+                    readings.Add((await database.QueryAsync($"SELECT {Database.NowMilliseconds}", [], reader => reader.GetInt64(0), Cancel)).Single());
                 }
                 catch (Exception e)
                 {
@@ -90,7 +85,7 @@ public sealed class StoreConcurrencyTests
                     return;
                 }
             }
-        }, Token)));
+        }, Cancel)));
 
         var after = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         Assert.True(errors.IsEmpty, $"errors reading the clock:\n{string.Join("\n\n", errors.Take(3))}");
@@ -102,7 +97,7 @@ public sealed class StoreConcurrencyTests
     private static async Task<bool> PayOneAsync(SqlInvoiceStore store, Random random, ConcurrentDictionary<string, int> paid)
     {
         // Some rounds give up after a moment, at whichever statement that falls on.
-        using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
         if (random.Next(4) == 0)
         {
             giveUp.CancelAfter(TimeSpan.FromMilliseconds(random.Next(1, 20)));
@@ -118,21 +113,21 @@ public sealed class StoreConcurrencyTests
         var id = unpaid[random.Next(unpaid.Count)].InvoiceId;
         await store.FindAsync(id, token);
         // A claim is never given up on: one whose answer was lost would stay claimed for the whole lease.
-        var claim = await store.TryClaimAsync(id, Lease, Token);
+        var claim = await store.TryClaimAsync(id, Lease, Cancel);
         if (claim is null)
         {
             return true;
         }
-        if (!await store.RenewAsync(claim, Lease, Token))
+        if (!await store.RenewAsync(claim, Lease, Cancel))
         {
             throw new InvalidOperationException($"the live claim of {id} could not be renewed");
         }
         if (random.Next(3) == 0)
         {
-            await store.ReleaseAsync(claim, Token);
+            await store.ReleaseAsync(claim, Cancel);
             return true;
         }
-        await store.MarkPaidAsync(claim, Token);
+        await store.MarkPaidAsync(claim, Cancel);
         paid.AddOrUpdate(id, 1, (_, count) => count + 1);
         return true;
     }

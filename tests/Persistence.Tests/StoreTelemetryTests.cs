@@ -1,7 +1,7 @@
 using InvoiceApp;
 using InvoiceApp.Storage;
+using Persistence.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using TestSupport;
 
 namespace Persistence.Tests;
 

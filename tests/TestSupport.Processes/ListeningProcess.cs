@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Xunit;
 
 namespace TestSupport;
 
@@ -30,6 +29,8 @@ public sealed partial class ListeningProcess : IAsyncDisposable
     }
 
     public string Name { get; }
+
+    public int Id => _process.Id;
 
     public Uri Address { get; private set; } = null!;
 
@@ -123,7 +124,10 @@ public sealed partial class ListeningProcess : IAsyncDisposable
         using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
         {
             await kill.WaitForExitAsync(cancellationToken);
-            Assert.Equal(0, kill.ExitCode);
+            if (kill.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"kill -TERM {_process.Id} exited with {kill.ExitCode}");
+            }
         }
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);

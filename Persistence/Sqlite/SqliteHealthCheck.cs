@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Persistence;
+namespace Persistence.Sqlite;
 
 /// <summary>Readiness of a SQLite store: the service can read its own data (a real table, not <c>SELECT 1</c>).</summary>
 public sealed class SqliteHealthCheck(SqliteDatabase database, string readinessQuery) : IHealthCheck

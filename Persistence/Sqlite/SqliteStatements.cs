@@ -3,18 +3,7 @@ using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Data.Sqlite;
 
-namespace Persistence;
-
-/// <summary>A command ready to run on a connection that is the caller's alone until it disposes the lease.</summary>
-internal abstract class CommandLease : IAsyncDisposable
-{
-    public abstract DbCommand Command { get; }
-
-    /// <summary>The command failed: its connection is closed rather than used again.</summary>
-    public abstract void Discard();
-
-    public abstract ValueTask DisposeAsync();
-}
+namespace Persistence.Sqlite;
 
 /// <summary>
 /// SQLite connections that stay open with their statements prepared. Compiling a statement is most of what a small
