@@ -60,7 +60,8 @@ public sealed partial class AlertRuleTests
         var promtool = Requirement.NeedExecutable("promtool", "apt-get install prometheus");
 
         // About 10 s of CPU (a day of samples a minute apart through every rule); more while the other suites run.
-        var run = await Processes.RunAsync(promtool, ["test", "rules", TestFile], timeout: TimeSpan.FromMinutes(6), cancellationToken: Cancel);
+        var run = await Processes.RunAsync(
+            promtool, ["test", "rules", TestFile], timeout: TimeSpan.FromMinutes(6), cancellationToken: Cancel);
 
         Assert.True(run.ExitCode == 0, $"promtool test rules:\n{run.Output}\n{run.Error}");
     }
