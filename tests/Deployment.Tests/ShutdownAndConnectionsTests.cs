@@ -42,25 +42,33 @@ public sealed class ShutdownAndConnectionsTests
 
     private static V1Container AppContainer(Workload workload) => workload.Pod.Containers.Single(c => c.Name == workload.Name);
 
+    /// <summary>What decides how a service stops: its environment, its preStop pause and its pod's grace period.</summary>
+    private static (Dictionary<string, string> Environment, TimeSpan PreStop, TimeSpan Grace) Stopping(string variant, string service)
+    {
+        var rendered = RenderedDeployment.Of(variant);
+        var workload = rendered.Workload(service);
+        var container = AppContainer(workload);
+        return (Environment(rendered, workload, container), PreStopPause(workload, container),
+            TimeSpan.FromSeconds(workload.Pod.TerminationGracePeriodSeconds ?? 30));
+    }
+
+    /// <summary>The host's shutdown timeout: HostOptions__ShutdownTimeout, or what the service uses when it is unset.</summary>
+    private static TimeSpan HostShutdown(Dictionary<string, string> environment, TimeSpan whenUnset) =>
+        environment.TryGetValue("HostOptions__ShutdownTimeout", out var explicitShutdown)
+            ? TimeSpan.Parse(explicitShutdown, CultureInfo.InvariantCulture)
+            : whenUnset;
+
     [Theory, MemberData(nameof(RenderedDeployment.Variants), MemberType = typeof(RenderedDeployment))]
     public void Invoice_app_leaves_its_service_then_drains_its_payments_within_the_grace_period(string variant)
     {
-        var rendered = RenderedDeployment.Of(variant);
-        var workload = rendered.Workload("invoice-app");
-        var container = AppContainer(workload);
-        var environment = Environment(rendered, workload, container);
-
-        var preStop = PreStopPause(workload, container);
+        var (environment, preStop, grace) = Stopping(variant, "invoice-app");
         Assert.True(environment.TryGetValue("Payments__DrainTimeout", out var drainSetting),
             "invoice-app: Payments__DrainTimeout is set explicitly");
         var drain = TimeSpan.Parse(drainSetting, CultureInfo.InvariantCulture);
         Assert.True(drain > TimeSpan.Zero, "invoice-app: a drain timeout above zero");
-        var shutdown = environment.TryGetValue("HostOptions__ShutdownTimeout", out var explicitShutdown)
-            ? TimeSpan.Parse(explicitShutdown, CultureInfo.InvariantCulture)
-            : drain + DrainToShutdownMargin;
+        var shutdown = HostShutdown(environment, whenUnset: drain + DrainToShutdownMargin);
         Assert.True(shutdown >= drain + DrainToShutdownMargin,
             $"invoice-app: the host's shutdown {shutdown} must outlast the drain {drain} by {DrainToShutdownMargin}");
-        var grace = TimeSpan.FromSeconds(workload.Pod.TerminationGracePeriodSeconds ?? 30);
 
         Assert.True(preStop + drain + DrainToShutdownMargin < grace,
             $"invoice-app: preStop {preStop} + drain {drain} + {DrainToShutdownMargin} " +
@@ -70,16 +78,8 @@ public sealed class ShutdownAndConnectionsTests
     [Theory, MemberData(nameof(RenderedDeployment.Variants), MemberType = typeof(RenderedDeployment))]
     public void Payment_provider_leaves_its_service_then_shuts_down_within_the_grace_period(string variant)
     {
-        var rendered = RenderedDeployment.Of(variant);
-        var workload = rendered.Workload("payment-provider");
-        var container = AppContainer(workload);
-        var environment = Environment(rendered, workload, container);
-
-        var preStop = PreStopPause(workload, container);
-        var shutdown = environment.TryGetValue("HostOptions__ShutdownTimeout", out var explicitShutdown)
-            ? TimeSpan.Parse(explicitShutdown, CultureInfo.InvariantCulture)
-            : DefaultHostShutdown;
-        var grace = TimeSpan.FromSeconds(workload.Pod.TerminationGracePeriodSeconds ?? 30);
+        var (environment, preStop, grace) = Stopping(variant, "payment-provider");
+        var shutdown = HostShutdown(environment, whenUnset: DefaultHostShutdown);
 
         Assert.True(preStop + shutdown < grace,
             $"payment-provider: preStop {preStop} + host shutdown {shutdown} must stay below terminationGracePeriodSeconds {grace}");

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using TestSupport;
 
 namespace Faults.Tests;
@@ -10,24 +9,16 @@ namespace Faults.Tests;
 /// </summary>
 public sealed class FaultScenarios
 {
-    private static readonly TimeSpan ScenarioTimeout = TimeSpan.FromSeconds(150);
-
     private const int FaultsBeforeRecovery = 150;
 
     private static readonly FaultPlan BadWeather =
         new(FailRate: 0.2, DropBeforeRate: 0.05, DropAfterRate: 0.1, DelayRate: 0.05, Delay: TimeSpan.FromSeconds(1.5));
 
-    [Theory]
-    [ClassData(typeof(Engines))]
+    [Theory, ClassData(typeof(Engines))]
     public async Task A_provider_failing_and_timing_out_then_recovering_gets_every_invoice_paid_once(string engine)
     {
-        using var timeout = ScenarioToken();
-        var token = timeout.Token;
-        var clock = Stopwatch.StartNew();
-        await using var system = await PaymentSystem.CreateAsync(engine, seed: 11, token);
-        await system.SeedAsync(300, token);
-        await system.StartProviderAsync(token);
-        var app = await system.StartInvoiceAppAsync(token);
+        await using var run = await ScenarioRun.StartAsync(engine, seed: 11, invoices: 300);
+        var (system, token, app) = (run.System, run.Token, run.Apps[0]);
 
         system.Proxy.Plan = BadWeather;
         var paying = system.PayUntilAllPaidAsync(() => app, token);
@@ -41,23 +32,15 @@ public sealed class FaultScenarios
         system.Proxy.Plan = FaultPlan.Healthy;
         await paying;
 
-        var audit = await system.AuditAsync(app, token);
-        Report("provider failing, timing out, then recovering", engine, system, audit, clock.Elapsed,
+        await run.AssertEveryInvoicePaidOnceAsync(app, "provider failing, timing out, then recovering",
             $"{paidInBadWeather} confirmed during the faults");
-        audit.AssertExactlyOnce(system.Diagnostics);
     }
 
-    [Theory]
-    [ClassData(typeof(Engines))]
+    [Theory, ClassData(typeof(Engines))]
     public async Task The_provider_killed_and_restarted_mid_run_loses_and_doubles_nothing(string engine)
     {
-        using var timeout = ScenarioToken();
-        var token = timeout.Token;
-        var clock = Stopwatch.StartNew();
-        await using var system = await PaymentSystem.CreateAsync(engine, seed: 12, token);
-        await system.SeedAsync(400, token);
-        await system.StartProviderAsync(token);
-        var app = await system.StartInvoiceAppAsync(token);
+        await using var run = await ScenarioRun.StartAsync(engine, seed: 12, invoices: 400);
+        var (system, token, app) = (run.System, run.Token, run.Apps[0]);
         // Some answers lost on the way back as well, so that the restarted provider sees repeats.
         system.Proxy.Plan = new FaultPlan(0, 0, DropAfterRate: 0.05, 0, TimeSpan.Zero);
 
@@ -73,22 +56,14 @@ public sealed class FaultScenarios
         }
         await paying;
 
-        var audit = await system.AuditAsync(app, token);
-        Report("provider killed and restarted twice", engine, system, audit, clock.Elapsed, "");
-        audit.AssertExactlyOnce(system.Diagnostics);
+        await run.AssertEveryInvoicePaidOnceAsync(app, "provider killed and restarted twice");
     }
 
-    [Theory]
-    [ClassData(typeof(Engines))]
+    [Theory, ClassData(typeof(Engines))]
     public async Task Invoice_app_killed_while_paying_1000_invoices_pays_each_exactly_once_after_restart(string engine)
     {
-        using var timeout = ScenarioToken();
-        var token = timeout.Token;
-        var clock = Stopwatch.StartNew();
-        await using var system = await PaymentSystem.CreateAsync(engine, seed: 13, token);
-        await system.SeedAsync(1000, token);
-        await system.StartProviderAsync(token);
-        var app = await system.StartInvoiceAppAsync(token);
+        await using var run = await ScenarioRun.StartAsync(engine, seed: 13, invoices: 1000);
+        var (system, token, app) = (run.System, run.Token, run.Apps[0]);
         var inDoubt = new List<string>();
         system.Proxy.Plan = FaultPlan.Healthy with { Latency = TimeSpan.FromMilliseconds(20) };
 
@@ -105,24 +80,15 @@ public sealed class FaultScenarios
         }
         await paying;
 
-        var audit = await system.AuditAsync(app, token);
-        Report("invoice-app killed 3 times while paying 1,000", engine, system, audit, clock.Elapsed,
+        await run.AssertEveryInvoicePaidOnceAsync(app, "invoice-app killed 3 times while paying 1,000",
             $"left in doubt at each kill: {string.Join("; ", inDoubt)}");
-        audit.AssertExactlyOnce(system.Diagnostics);
     }
 
     [Fact]
     public async Task Three_invoice_apps_paying_at_once_against_one_postgresql_pay_each_invoice_once()
     {
-        using var timeout = ScenarioToken();
-        var token = timeout.Token;
-        var clock = Stopwatch.StartNew();
-        await using var system = await PaymentSystem.CreateAsync(TestDatabase.Postgres, seed: 14, token);
-        await system.SeedAsync(600, token);
-        await system.StartProviderAsync(token);
-        var apps = new ServiceProcess[3];
-        // Replicas starting together also race to migrate the schema.
-        await Task.WhenAll(Enumerable.Range(0, apps.Length).Select(async i => apps[i] = await system.StartInvoiceAppAsync(token)));
+        await using var run = await ScenarioRun.StartAsync(TestDatabase.Postgres, seed: 14, invoices: 600, invoiceApps: 3);
+        var (system, token, apps) = (run.System, run.Token, run.Apps);
         system.Proxy.Plan =
             new FaultPlan(FailRate: 0.1, DropBeforeRate: 0, DropAfterRate: 0.05, DelayRate: 0.02, Delay: TimeSpan.FromSeconds(1.5));
 
@@ -136,9 +102,7 @@ public sealed class FaultScenarios
         system.CountCrashSurvived();
         await Task.WhenAll(paying);
 
-        var audit = await system.AuditAsync(apps[0], token);
-        Report("3 invoice-apps on one PostgreSQL, one killed", TestDatabase.Postgres, system, audit, clock.Elapsed, "");
-        audit.AssertExactlyOnce(system.Diagnostics);
+        var audit = await run.AssertEveryInvoicePaidOnceAsync(apps[0], "3 invoice-apps on one PostgreSQL, one killed");
         foreach (var app in apps)
         {
             Assert.Equal(audit, await system.AuditAsync(app, token));
@@ -153,25 +117,5 @@ public sealed class FaultScenarios
             await paying;
             Assert.Fail($"every invoice was paid before {moment}: the scenario proved nothing");
         }
-    }
-
-    private static CancellationTokenSource ScenarioToken()
-    {
-        var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(ScenarioTimeout);
-        return timeout;
-    }
-
-    /// <summary>Prints the figures, and fails when a service logged an error: faults must be handled, not crash requests.</summary>
-    private static void Report(string scenario, string engine, PaymentSystem system, Audit audit, TimeSpan elapsed, string notes)
-    {
-        var errors = system.ErrorsLogged;
-        TestContext.Current.TestOutputHelper?.WriteLine(
-            $"[{scenario} / {engine}] {audit.Invoices} invoices, {system.PayCalls} POST /invoices/pay; proxy: {system.Proxy.Describe()}; " +
-            $"crashes survived: {system.CrashesSurvived}; double payments found: {audit.DoublePayments}; invoices lost: {audit.Lost}; " +
-            $"replays absorbed by the provider: {audit.ReplaysAbsorbed}; errors logged by the services: {errors.Count}; " +
-            $"{notes}; {elapsed.TotalSeconds:F1} s");
-        Assert.True(errors.Count == 0,
-            $"the services logged errors:\n{string.Join("\n", errors.Take(10))}\n{system.ErrorDetails}\n{system.Diagnostics}");
     }
 }

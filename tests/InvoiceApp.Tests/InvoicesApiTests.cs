@@ -15,6 +15,17 @@ public sealed class InvoicesApiTests : ServiceTests<InvoiceAppFactory>
         return (response.StatusCode, await response.ReadJsonAsync());
     }
 
+    /// <summary>Pays with the provider behaving so for every invoice; the call must answer 502.</summary>
+    private async Task<JsonElement> PayEveryInvoiceAnswering502Async(ProviderBehaviour provider)
+    {
+        Factory.Provider.SetAll(provider);
+
+        var (status, body) = await PayAsync();
+
+        Assert.Equal(HttpStatusCode.BadGateway, status);
+        return body;
+    }
+
     /// <summary>The invoice ids in each list of a pay answer, in one line that a failed assertion shows whole.</summary>
     private static string Lists(JsonElement body) =>
         string.Join(" | ", new[] { "paid", "failed", "inDoubt", "pending" }
@@ -91,11 +102,8 @@ public sealed class InvoicesApiTests : ServiceTests<InvoiceAppFactory>
     [Fact]
     public async Task A_provider_that_fails_leaves_every_invoice_unpaid_and_the_call_answers_502_with_the_failures()
     {
-        Factory.Provider.SetAll(ProviderBehaviour.Fails);
+        var body = await PayEveryInvoiceAnswering502Async(ProviderBehaviour.Fails);
 
-        var (status, body) = await PayAsync();
-
-        Assert.Equal(HttpStatusCode.BadGateway, status);
         Assert.Equal("paid [] | failed [I1 I2 I3] | inDoubt [] | pending []", Lists(body));
         Assert.All(body.GetProperty("failed").EnumerateArray(), failure =>
             Assert.Equal("payment provider unavailable", failure.GetProperty("Reason").GetString()));
@@ -108,11 +116,8 @@ public sealed class InvoicesApiTests : ServiceTests<InvoiceAppFactory>
     [Fact]
     public async Task A_provider_that_times_out_leaves_the_payments_in_doubt_not_failed_and_the_call_answers_502()
     {
-        Factory.Provider.SetAll(ProviderBehaviour.Hangs);
+        var body = await PayEveryInvoiceAnswering502Async(ProviderBehaviour.Hangs);
 
-        var (status, body) = await PayAsync();
-
-        Assert.Equal(HttpStatusCode.BadGateway, status);
         Assert.Equal("paid [] | failed [] | inDoubt [I1 I2 I3] | pending []", Lists(body));
         // Not paid, but not plain unpaid either: the original keys say not paid, the added one says why.
         var invoices = await Client.GetJsonAsync("/invoices");

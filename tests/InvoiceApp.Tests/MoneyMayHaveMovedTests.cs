@@ -94,52 +94,55 @@ public sealed class MoneyMayHaveMovedTests
             ledger.EnumerateArray().Select(payment => payment.GetProperty("id").GetString()).Order(StringComparer.Ordinal));
     }
 
-    [Fact]
-    public async Task A_provider_500_after_recording_the_payment_is_looked_up_and_reported_paid()
+    /// <summary>Pays I1 to I3 on a fresh service, I2's provider call set up to answer 500; what the service made of it.</summary>
+    private static async Task<(HttpStatusCode Status, JsonElement Body, int Lookups, string State)> PayWithI2AnsweringAsync(
+        Action<ProviderDouble> answer500)
     {
         using var factory = new InvoiceAppFactory();
         using var client = factory.CreateClient();
-        factory.Provider.Set("I2", ProviderBehaviour.RecordsThenFails);
+        answer500(factory.Provider);
 
         var pay = await client.PostAsync("/invoices/pay", null, Cancel);
         var body = await pay.ReadJsonAsync();
 
-        Assert.Equal(HttpStatusCode.OK, pay.StatusCode);
+        return (pay.StatusCode, body, factory.Provider.Lookups("I2"), (await StatesAsync(client))["I2"]);
+    }
+
+    [Fact]
+    public async Task A_provider_500_after_recording_the_payment_is_looked_up_and_reported_paid()
+    {
+        var (status, body, lookups, state) =
+            await PayWithI2AnsweringAsync(provider => provider.Set("I2", ProviderBehaviour.RecordsThenFails));
+
+        Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(["I1", "I2", "I3"], body.GetProperty("paid").InvoiceIds());
-        Assert.Equal(1, factory.Provider.Lookups("I2"));
-        Assert.Equal("paid", (await StatesAsync(client))["I2"]);
+        Assert.Equal(1, lookups);
+        Assert.Equal("paid", state);
     }
 
     [Fact]
     public async Task A_provider_500_without_a_recorded_payment_is_looked_up_then_reported_failed_and_left_unpaid()
     {
-        using var factory = new InvoiceAppFactory();
-        using var client = factory.CreateClient();
-        factory.Provider.Set("I2", ProviderBehaviour.Fails);
+        var (status, body, lookups, state) = await PayWithI2AnsweringAsync(provider => provider.Set("I2", ProviderBehaviour.Fails));
 
-        var pay = await client.PostAsync("/invoices/pay", null, Cancel);
-        var body = await pay.ReadJsonAsync();
-
-        Assert.Equal(HttpStatusCode.BadGateway, pay.StatusCode);
+        Assert.Equal(HttpStatusCode.BadGateway, status);
         Assert.Equal(["I2"], body.GetProperty("failed").InvoiceIds());
-        Assert.Equal(1, factory.Provider.Lookups("I2"));
-        Assert.Equal("unpaid", (await StatesAsync(client))["I2"]);
+        Assert.Equal(1, lookups);
+        Assert.Equal("unpaid", state);
     }
 
     [Fact]
     public async Task A_provider_500_that_cannot_be_looked_up_is_reported_in_doubt_not_failed()
     {
-        using var factory = new InvoiceAppFactory();
-        using var client = factory.CreateClient();
-        factory.Provider.Set("I2", ProviderBehaviour.RecordsThenFails);
-        factory.Provider.FailLookups("I2");
+        var (status, body, _, state) = await PayWithI2AnsweringAsync(provider =>
+        {
+            provider.Set("I2", ProviderBehaviour.RecordsThenFails);
+            provider.FailLookups("I2");
+        });
 
-        var pay = await client.PostAsync("/invoices/pay", null, Cancel);
-        var body = await pay.ReadJsonAsync();
-
-        Assert.Equal(HttpStatusCode.BadGateway, pay.StatusCode);
+        Assert.Equal(HttpStatusCode.BadGateway, status);
         Assert.Equal(["I2"], body.GetProperty("inDoubt").InvoiceIds());
         Assert.Empty(body.GetProperty("failed").EnumerateArray());
-        Assert.Equal("inDoubt", (await StatesAsync(client))["I2"]);
+        Assert.Equal("inDoubt", state);
     }
 }

@@ -36,6 +36,14 @@ public sealed class PayApiProtectionTests : ServiceTests<InvoiceAppFactory>
     private static Task<string> ErrorAsync(HttpResponseMessage response) =>
         ProblemAssert.ErrorAsync(response, response.StatusCode);
 
+    /// <summary>One pay call a minute per client, the client named by X-Forwarded-For when the pod network sends it.</summary>
+    private Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> BehindTheIngressWithOnePayAMinute(
+        params (string Key, string Value)[] settings) =>
+        Factory.With(
+            [.. settings, ("PayApi:RateLimit:PermitLimit", "1"), ("PayApi:RateLimit:Window", "00:01:00"),
+                ("ForwardedHeaders:KnownNetworks:0", "10.244.0.0/16")],
+            PeerAddress.AddTo);
+
     private async Task AssertNothingPaidAsync(HttpClient client)
     {
         var invoices = await client.GetJsonAsync("/invoices");
@@ -198,10 +206,7 @@ public sealed class PayApiProtectionTests : ServiceTests<InvoiceAppFactory>
     [Fact]
     public async Task The_key_holders_budget_is_one_per_key_whatever_the_address()
     {
-        using var app = Factory.With(
-            [("PayApi:ApiKey", Key), ("PayApi:RateLimit:PermitLimit", "1"), ("PayApi:RateLimit:Window", "00:01:00"),
-                ("ForwardedHeaders:KnownNetworks:0", "10.244.0.0/16")],
-            PeerAddress.AddTo);
+        using var app = BehindTheIngressWithOnePayAMinute(("PayApi:ApiKey", Key));
         using var client = app.CreateClient();
 
         var first = await PayAsync(client, $"Bearer {Key}", forwardedFor: "203.0.113.10");
@@ -227,10 +232,7 @@ public sealed class PayApiProtectionTests : ServiceTests<InvoiceAppFactory>
     [Fact]
     public async Task Behind_a_trusted_proxy_the_limit_is_per_client_address_taken_from_X_Forwarded_For()
     {
-        using var app = Factory.With(
-            [("PayApi:RateLimit:PermitLimit", "1"), ("PayApi:RateLimit:Window", "00:01:00"),
-                ("ForwardedHeaders:KnownNetworks:0", "10.244.0.0/16")],
-            PeerAddress.AddTo);
+        using var app = BehindTheIngressWithOnePayAMinute();
         using var client = app.CreateClient();
 
         var first = await PayAsync(client, forwardedFor: "203.0.113.10");
@@ -245,10 +247,7 @@ public sealed class PayApiProtectionTests : ServiceTests<InvoiceAppFactory>
     [Fact]
     public async Task X_Forwarded_For_from_a_sender_outside_the_known_networks_is_ignored()
     {
-        using var app = Factory.With(
-            [("PayApi:RateLimit:PermitLimit", "1"), ("PayApi:RateLimit:Window", "00:01:00"),
-                ("ForwardedHeaders:KnownNetworks:0", "10.244.0.0/16")],
-            PeerAddress.AddTo);
+        using var app = BehindTheIngressWithOnePayAMinute();
         using var client = app.CreateClient();
 
         // A client that reaches the pod directly and makes up an address for every call still has one budget.

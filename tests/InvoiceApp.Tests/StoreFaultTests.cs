@@ -9,76 +9,27 @@ using TestSupport;
 namespace InvoiceApp.Tests;
 
 /// <summary>The real store, except that recording one invoice as paid fails once, as a lost database connection would.</summary>
-public sealed class StoreFailingOnceToMarkPaid(IInvoiceStore store, string failingInvoiceId) : IInvoiceStore
+public sealed class StoreFailingOnceToMarkPaid(IInvoiceStore store, string failingInvoiceId) : DelegatingInvoiceStore(store)
 {
     private int _failures;
 
-    public Task InitializeAsync(IEnumerable<Invoice> seed, CancellationToken cancellationToken) =>
-        store.InitializeAsync(seed, cancellationToken);
-
-    public Task<int> SeedUnpaidAsync(string idPrefix, int count, decimal value, string currency, CancellationToken cancellationToken) =>
-        store.SeedUnpaidAsync(idPrefix, count, value, currency, cancellationToken);
-
-    public Task<bool> AddAsync(Invoice invoice, CancellationToken cancellationToken) => store.AddAsync(invoice, cancellationToken);
-
-    public Task<IReadOnlyList<Invoice>> ListAsync(InvoiceSelection selection, CancellationToken cancellationToken) =>
-        store.ListAsync(selection, cancellationToken);
-
-    public Task<Invoice?> FindAsync(string invoiceId, CancellationToken cancellationToken) => store.FindAsync(invoiceId, cancellationToken);
-
-    public Task<IReadOnlyList<string>> ListExpiredClaimsAsync(CancellationToken cancellationToken) =>
-        store.ListExpiredClaimsAsync(cancellationToken);
-
-    public Task<UnsettledClaims> FindUnsettledClaimsAsync(CancellationToken cancellationToken) =>
-        store.FindUnsettledClaimsAsync(cancellationToken);
-
-    public Task<PaymentClaim?> TryClaimAsync(string invoiceId, TimeSpan lease, CancellationToken cancellationToken) =>
-        store.TryClaimAsync(invoiceId, lease, cancellationToken);
-
-    public Task<bool> RenewAsync(PaymentClaim claim, TimeSpan lease, CancellationToken cancellationToken) =>
-        store.RenewAsync(claim, lease, cancellationToken);
-
-    public Task MarkPaidAsync(PaymentClaim claim, CancellationToken cancellationToken) =>
+    public override Task MarkPaidAsync(PaymentClaim claim, CancellationToken cancellationToken) =>
         claim.Invoice.InvoiceId == failingInvoiceId && Interlocked.Increment(ref _failures) == 1
             ? throw new IOException("database connection lost")
-            : store.MarkPaidAsync(claim, cancellationToken);
-
-    public Task MarkInDoubtAsync(PaymentClaim claim, CancellationToken cancellationToken) =>
-        store.MarkInDoubtAsync(claim, cancellationToken);
-
-    public Task ReleaseAsync(PaymentClaim claim, CancellationToken cancellationToken) => store.ReleaseAsync(claim, cancellationToken);
+            : base.MarkPaidAsync(claim, cancellationToken);
 }
 
 /// <summary>
 /// The real store, except that claiming one invoice fails the way a broken database does, with the driver's own
 /// message naming the file: it must reach the logs, never the client.
 /// </summary>
-public sealed class StoreFailingToClaim(IInvoiceStore store, string failingInvoiceId, string databaseFile) : IInvoiceStore
+public sealed class StoreFailingToClaim(IInvoiceStore store, string failingInvoiceId, string databaseFile) : DelegatingInvoiceStore(store)
 {
-    public Task InitializeAsync(IEnumerable<Invoice> seed, CancellationToken cancellationToken) =>
-        store.InitializeAsync(seed, cancellationToken);
-
-    public Task<int> SeedUnpaidAsync(string idPrefix, int count, decimal value, string currency, CancellationToken cancellationToken) =>
-        store.SeedUnpaidAsync(idPrefix, count, value, currency, cancellationToken);
-
-    public Task<bool> AddAsync(Invoice invoice, CancellationToken cancellationToken) => store.AddAsync(invoice, cancellationToken);
-
-    public Task<IReadOnlyList<Invoice>> ListAsync(InvoiceSelection selection, CancellationToken cancellationToken) =>
-        store.ListAsync(selection, cancellationToken);
-
-    public Task<Invoice?> FindAsync(string invoiceId, CancellationToken cancellationToken) => store.FindAsync(invoiceId, cancellationToken);
-
-    public Task<IReadOnlyList<string>> ListExpiredClaimsAsync(CancellationToken cancellationToken) =>
-        store.ListExpiredClaimsAsync(cancellationToken);
-
-    public Task<UnsettledClaims> FindUnsettledClaimsAsync(CancellationToken cancellationToken) =>
-        store.FindUnsettledClaimsAsync(cancellationToken);
-
-    public async Task<PaymentClaim?> TryClaimAsync(string invoiceId, TimeSpan lease, CancellationToken cancellationToken)
+    public override async Task<PaymentClaim?> TryClaimAsync(string invoiceId, TimeSpan lease, CancellationToken cancellationToken)
     {
         if (invoiceId != failingInvoiceId)
         {
-            return await store.TryClaimAsync(invoiceId, lease, cancellationToken);
+            return await base.TryClaimAsync(invoiceId, lease, cancellationToken);
         }
         // A real driver error: SQLite refusing a file that is not a database.
         File.WriteAllText(databaseFile + ".broken", "this is not a database");
@@ -89,16 +40,6 @@ public sealed class StoreFailingToClaim(IInvoiceStore store, string failingInvoi
         await command.ExecuteScalarAsync(cancellationToken);
         throw new InvalidOperationException("SQLite accepted a file that is not a database");
     }
-
-    public Task<bool> RenewAsync(PaymentClaim claim, TimeSpan lease, CancellationToken cancellationToken) =>
-        store.RenewAsync(claim, lease, cancellationToken);
-
-    public Task MarkPaidAsync(PaymentClaim claim, CancellationToken cancellationToken) => store.MarkPaidAsync(claim, cancellationToken);
-
-    public Task MarkInDoubtAsync(PaymentClaim claim, CancellationToken cancellationToken) =>
-        store.MarkInDoubtAsync(claim, cancellationToken);
-
-    public Task ReleaseAsync(PaymentClaim claim, CancellationToken cancellationToken) => store.ReleaseAsync(claim, cancellationToken);
 }
 
 public sealed class StoreFaultTests
