@@ -107,7 +107,8 @@ public abstract class Database : IAsyncDisposable
     /// <summary>A span for one statement, or null where the driver traces its own commands (Npgsql does).</summary>
     protected virtual Activity? StartSpan(string sql) => null;
 
-    protected abstract Task<DbTransaction> BeginMigrationAsync(DbConnection connection, string lockName, CancellationToken cancellationToken);
+    protected abstract Task<DbTransaction> BeginMigrationAsync(DbConnection connection, string lockName,
+        CancellationToken cancellationToken);
 
     [SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities",
         Justification = "Callers pass constant SQL text ([ConstantExpected], or a Schema of constants); values arrive only as parameters.")]

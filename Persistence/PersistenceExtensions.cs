@@ -29,7 +29,8 @@ public static class PersistenceExtensions
         var connectionString = builder.Configuration.GetConnectionString(connectionName);
         if (string.IsNullOrWhiteSpace(connectionString))
         {
-            throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not set: give a SQLite 'Data Source=file.db' or a PostgreSQL 'Host=...' connection string.");
+            throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not set: give a SQLite "
+                + "'Data Source=file.db' or a PostgreSQL 'Host=...' connection string.");
         }
 
         builder.Services.AddOptions<DatabaseOptions>()

@@ -92,11 +92,13 @@ public sealed class PostgresDatabase : Database
     /// <summary>A <c>text[]</c>, for <c>= ANY(@ids)</c>.</summary>
     protected override object ListValue(IReadOnlyList<string> values) => values as string[] ?? [.. values];
 
-    protected override async Task<DbTransaction> BeginMigrationAsync(DbConnection connection, string lockName, CancellationToken cancellationToken)
+    protected override async Task<DbTransaction> BeginMigrationAsync(DbConnection connection, string lockName,
+        CancellationToken cancellationToken)
     {
         var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // Held until commit: a second replica waits here, then finds the schema in place.
-        await using var command = Command(connection, transaction, "SELECT pg_advisory_xact_lock(hashtext(@lockName))", [("lockName", lockName)]);
+        await using var command = Command(connection, transaction,
+            "SELECT pg_advisory_xact_lock(hashtext(@lockName))", [("lockName", lockName)]);
         await command.ExecuteNonQueryAsync(cancellationToken);
         return transaction;
     }

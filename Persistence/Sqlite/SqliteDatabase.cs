@@ -52,7 +52,8 @@ public sealed class SqliteDatabase : Database
 
     public string FilePath => new SqliteConnectionStringBuilder(_connectionString).DataSource;
 
-    private protected override ValueTask<CommandLease> LeaseAsync(string sql, SqlParameters parameters, CancellationToken cancellationToken) =>
+    private protected override ValueTask<CommandLease> LeaseAsync(string sql, SqlParameters parameters,
+        CancellationToken cancellationToken) =>
         _statements.LeaseAsync(sql, parameters, cancellationToken);
 
     public override async ValueTask DisposeAsync()
@@ -121,7 +122,8 @@ public sealed class SqliteDatabase : Database
     /// <summary>SQLite has no driver tracing: a client span per statement, as OpenTelemetry's database conventions say.</summary>
     protected override Activity? StartSpan(string sql) => DatabaseTelemetry.StartSqlite(sql, _namespace);
 
-    protected override Task<DbTransaction> BeginMigrationAsync(DbConnection connection, string lockName, CancellationToken cancellationToken) =>
+    protected override Task<DbTransaction> BeginMigrationAsync(DbConnection connection, string lockName,
+        CancellationToken cancellationToken) =>
         // Not deferred: BEGIN IMMEDIATE takes the file's write lock now, so a second process waits here.
         Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
 }

@@ -88,7 +88,8 @@ internal sealed class SqliteStatements : IAsyncDisposable
         public override DbCommand Command => _current ?? throw new InvalidOperationException("No statement is bound.");
 
         [SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities",
-            Justification = "The text comes from Database's query methods, which take constant SQL ([ConstantExpected]); values arrive only as parameters.")]
+            Justification = "The text comes from Database's query methods, which take constant SQL ([ConstantExpected]); "
+                + "values arrive only as parameters.")]
         public void Bind(string sql, SqlParameters parameters)
         {
             if (!_prepared.TryGetValue(sql, out var command))
