@@ -4,13 +4,11 @@
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-// payment-provider: records payments; internal only, no external endpoint.
 var paymentProvider = builder.AddProject<Projects.PaymentProvider>("payment-provider")
     .WithoutHttpsCertificate()
     .WithHttpHealthCheck("/health")
     .WithUrlForEndpoint("http", ApiPage);
 
-// invoice-app: the only service users reach; finds payment-provider through service discovery.
 var invoiceApp = builder.AddProject<Projects.InvoiceApp>("invoice-app")
     .WithoutHttpsCertificate()
     .WithReference(paymentProvider)
@@ -35,5 +33,5 @@ if (builder.ExecutionContext.IsPublishMode)
 
 builder.Build().Run();
 
-// Each service's interactive API page (served in Development, as the AppHost runs them), linked from its resource in the dashboard.
+// Each service's API page (served in Development, as the AppHost runs them), linked from its dashboard resource.
 static ResourceUrlAnnotation ApiPage(EndpointReference _) => new() { Url = "/scalar", DisplayText = "API reference" };

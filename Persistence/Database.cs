@@ -7,24 +7,17 @@ using Persistence.Sqlite;
 namespace Persistence;
 
 /// <summary>
-/// Where a service keeps its state: an embedded SQLite file (the default, nothing to install) or PostgreSQL
-/// (in the cluster). The stores write one dialect of SQL that both understand, as constant text; only the schema
-/// types, a statement that locks rows, the connection set-up and the lock that serialises migrations differ. Every
-/// query runs through <see cref="ExecuteAsync"/> or a <c>Query</c> method: open, command, parameters and reader in
-/// one place.
+/// An embedded SQLite file (the default, nothing to install) or PostgreSQL. The stores write one dialect of SQL both
+/// understand, as constant text; every query runs through <see cref="ExecuteAsync"/> or a <c>Query</c> method.
 /// </summary>
 public abstract class Database : IAsyncDisposable
 {
-    /// <summary>
-    /// The current time in Unix milliseconds, as SQL both engines run. On PostgreSQL it is the database server's
-    /// clock, so replicas whose clocks differ still agree on leases; a SQLite file lives on one host, and
-    /// <see cref="SqliteDatabase"/> answers <c>now()</c> and <c>date_part()</c> from that host's clock.
-    /// </summary>
+    /// <summary>Now in Unix milliseconds, as SQL both engines run: PostgreSQL's server clock, so replicas agree on leases;
+    /// a SQLite file lives on one host, and <see cref="SqliteDatabase"/> answers from that host's clock.</summary>
     public const string NowMilliseconds = "CAST(date_part('epoch', now()) * 1000 AS BIGINT)";
 
     public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
-    /// <summary>Runs <paramref name="sql"/> (constant text; values only as <paramref name="parameters"/>) and returns the rows it changed.</summary>
     public async Task<int> ExecuteAsync([ConstantExpected] string sql, SqlParameters parameters, CancellationToken cancellationToken)
     {
         await using var lease = await LeaseAsync(sql, Bound(parameters), cancellationToken);
@@ -48,7 +41,6 @@ public abstract class Database : IAsyncDisposable
         Func<DbDataReader, T> read, CancellationToken cancellationToken) =>
         RunQueryAsync(TextOf(statement), parameters, read, cancellationToken);
 
-    /// <summary>The first row <paramref name="sql"/> returns, or null. No list: a lookup (a payment replay) reads one row.</summary>
     public async Task<T?> QueryFirstOrDefaultAsync<T>([ConstantExpected] string sql, SqlParameters parameters, Func<DbDataReader, T> read,
         CancellationToken cancellationToken) where T : class
     {
@@ -65,10 +57,8 @@ public abstract class Database : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Runs the schema statements once, under a database-wide lock, so that replicas starting together do not
-    /// race each other. The statements must be idempotent (<c>CREATE TABLE IF NOT EXISTS</c>, <c>ON CONFLICT DO NOTHING</c>).
-    /// </summary>
+    /// <summary>Runs the schema once under a database-wide lock, so replicas starting together do not race; the statements
+    /// must be idempotent (<c>CREATE TABLE IF NOT EXISTS</c>, <c>ON CONFLICT DO NOTHING</c>).</summary>
     public async Task MigrateAsync(string lockName, Schema schema, CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync(cancellationToken);
@@ -90,7 +80,6 @@ public abstract class Database : IAsyncDisposable
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>Creates the database itself when the engine needs that done (a SQLite file creates itself).</summary>
     public virtual Task EnsureCreatedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public virtual ValueTask DisposeAsync()
@@ -106,11 +95,8 @@ public abstract class Database : IAsyncDisposable
     /// <summary>A list of strings as this engine takes it in one parameter (neither has a form both read).</summary>
     protected abstract object ListValue(IReadOnlyList<string> values);
 
-    /// <summary>
-    /// A command for <paramref name="sql"/> with <paramref name="parameters"/> bound, on a connection of its own until
-    /// the lease is disposed. By default a connection from the driver's pool and a new command; SQLite keeps its
-    /// statements prepared instead (<see cref="SqliteStatements"/>).
-    /// </summary>
+    /// <summary>A bound command on a connection of its own until disposed: from the driver's pool by default; SQLite keeps
+    /// its statements prepared instead (<see cref="SqliteStatements"/>).</summary>
     private protected virtual async ValueTask<CommandLease> LeaseAsync(string sql, SqlParameters parameters,
         CancellationToken cancellationToken)
     {
@@ -121,9 +107,9 @@ public abstract class Database : IAsyncDisposable
     /// <summary>A span for one statement, or null where the driver traces its own commands (Npgsql does).</summary>
     protected virtual Activity? StartSpan(string sql) => null;
 
-    protected abstract Task<DbTransaction> BeginMigrationAsync(DbConnection connection, string lockName, CancellationToken cancellationToken);
+    protected abstract Task<DbTransaction> BeginMigrationAsync(DbConnection connection, string lockName,
+        CancellationToken cancellationToken);
 
-    /// <summary>The one place SQL text becomes a command. Every caller passes constant text (CA1857 holds them to it).</summary>
     [SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities",
         Justification = "Callers pass constant SQL text ([ConstantExpected], or a Schema of constants); values arrive only as parameters.")]
     protected static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, SqlParameters parameters)
@@ -141,21 +127,14 @@ public abstract class Database : IAsyncDisposable
         return command;
     }
 
-    /// <summary>
-    /// Picks the engine from the connection string's own keys: <c>Data Source=</c> is a SQLite file,
-    /// <c>Host=</c> is PostgreSQL (the form Aspire's PostgreSQL resource injects).
-    /// </summary>
-    /// <param name="connectionString">The service's connection string.</param>
-    /// <param name="baseDirectory">Where a relative SQLite file lives: the service's content root, not whatever directory it was started from.</param>
-    /// <param name="options">The <c>Database</c> settings; <see cref="DatabaseOptions.MaxPoolSize"/> sizes PostgreSQL's pool.</param>
-    /// <param name="clock">The host's clock, which times a SQLite file's leases; PostgreSQL uses its server's.</param>
+    /// <summary>Picks the engine by its keys: <c>Data Source=</c> is SQLite, <c>Host=</c> PostgreSQL (as Aspire injects it). A
+    /// relative SQLite file is under <paramref name="baseDirectory"/>, the content root, not the working directory.</summary>
     public static Database FromConnectionString(string connectionString, string baseDirectory, DatabaseOptions? options = null,
         TimeProvider? clock = null) =>
         IsPostgres(connectionString)
             ? new PostgresDatabase(PostgresDatabase.Tuned(connectionString, options?.MaxPoolSize))
             : new SqliteDatabase(connectionString, baseDirectory, clock);
 
-    /// <summary>True for a PostgreSQL connection string, false for a SQLite one; throws for anything else.</summary>
     public static bool IsPostgres(string connectionString)
     {
         var keys = new DbConnectionStringBuilder { ConnectionString = connectionString };
@@ -206,7 +185,7 @@ public abstract class Database : IAsyncDisposable
         return bound ?? parameters;
     }
 
-    /// <summary>Records the failure on the span and keeps the lease's connection from being used again; false, to let the exception go on.</summary>
+    /// <summary>Keeps the lease's connection from being used again and records the failure; false, so it goes on.</summary>
     private static bool Failed(Activity? span, CommandLease lease, Exception exception)
     {
         lease.Discard();

@@ -3,21 +3,16 @@ using System.Diagnostics;
 
 namespace Persistence;
 
-/// <summary>
-/// Spans for the SQLite store's statements, which no driver traces. PostgreSQL's come from Npgsql's own
-/// <c>Npgsql</c> source (registered by Aspire.Npgsql), so they are never made twice. Tags follow OpenTelemetry's
-/// semantic conventions for database client spans.
-/// </summary>
+/// <summary>Spans for SQLite's statements, which no driver traces (Npgsql traces PostgreSQL's, so never twice), tagged
+/// as OpenTelemetry's semantic conventions for database client spans say.</summary>
 public static class DatabaseTelemetry
 {
-    /// <summary>The ActivitySource name the tracer listens to (<see cref="PersistenceExtensions.AddDatabase"/> registers it).</summary>
     public const string SourceName = "Persistence";
 
     private static readonly ActivitySource Source = new(SourceName);
 
     private static readonly SearchValues<char> EndOfKeyword = SearchValues.Create(" \t\r\n(;");
 
-    /// <summary>A client span for one SQLite statement, child of the current one; null when nothing listens.</summary>
     internal static Activity? StartSqlite(string sql, string databaseName)
     {
         if (!Source.HasListeners())
@@ -34,10 +29,7 @@ public static class DatabaseTelemetry
         return activity;
     }
 
-    /// <summary>
-    /// Marks <paramref name="span"/> failed with the exception's type (<c>error.type</c>); false, so that as an exception
-    /// filter it lets the exception go on unchanged.
-    /// </summary>
+    /// <summary>Marks the span failed (<c>error.type</c>); false, so as an exception filter it lets the exception go on.</summary>
     internal static bool Failed(Activity? span, Exception exception)
     {
         span?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
@@ -45,7 +37,6 @@ public static class DatabaseTelemetry
         return false;
     }
 
-    /// <summary>The statement's first keyword (SELECT, INSERT, UPDATE, CREATE, ...).</summary>
     private static string Operation(string sql)
     {
         var text = sql.AsSpan().TrimStart();

@@ -20,19 +20,17 @@ public static class PersistenceExtensions
     /// <summary>The name Aspire.Npgsql gives its health check.</summary>
     public const string PostgresHealthCheck = "PostgreSql";
 
-    /// <summary>
-    /// Registers the service's one database from <c>ConnectionStrings:{connectionName}</c>, sized by the
-    /// <c>Database</c> section. PostgreSQL goes through Aspire.Npgsql (data source, health check, tracing, metrics);
-    /// a SQLite file gets a health check and spans of its own. Either way readiness runs
-    /// <paramref name="readinessQuery"/>, a read of a real table, and carries ServiceDefaults' readiness tag.
-    /// </summary>
+    /// <summary>The service's one database from <c>ConnectionStrings:{connectionName}</c>: PostgreSQL through Aspire.Npgsql,
+    /// SQLite with a health check and spans of its own. Readiness runs <paramref name="readinessQuery"/>, a read of a
+    /// real table.</summary>
     public static IHostApplicationBuilder AddDatabase(this IHostApplicationBuilder builder, string connectionName,
         [ConstantExpected] string readinessQuery)
     {
         var connectionString = builder.Configuration.GetConnectionString(connectionName);
         if (string.IsNullOrWhiteSpace(connectionString))
         {
-            throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not set: give a SQLite 'Data Source=file.db' or a PostgreSQL 'Host=...' connection string.");
+            throw new InvalidOperationException($"ConnectionStrings:{connectionName} is not set: give a SQLite "
+                + "'Data Source=file.db' or a PostgreSQL 'Host=...' connection string.");
         }
 
         builder.Services.AddOptions<DatabaseOptions>()

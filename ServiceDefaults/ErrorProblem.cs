@@ -11,13 +11,10 @@ using Microsoft.Extensions.Options;
 
 namespace ServiceDefaults;
 
-/// <summary>
-/// An error answer of a handler: a problem document whose <c>detail</c> and <c>error</c> hold the message. There is
-/// one sealed type per status, because a handler's <c>Results&lt;...&gt;</c> can then name each status it answers and
-/// the endpoint's metadata (and so the OpenAPI document) lists each with the problem body and its content type; the
-/// framework's <c>BadRequest&lt;T&gt;</c> and the like declare <c>application/json</c>, and it has no type at all
-/// for 413, 415 or 503.
-/// </summary>
+/// <summary>A handler's error answer: a problem document whose <c>detail</c> and <c>error</c> hold the message. One sealed
+/// type per status, so a handler's <c>Results&lt;...&gt;</c> names each status it answers and the OpenAPI document lists
+/// each with the problem body and its content type; the framework's <c>BadRequest&lt;T&gt;</c> and the like declare
+/// <c>application/json</c>, and it has no type at all for 413, 415 or 503.</summary>
 public abstract class ErrorProblem
     : IResult, IStatusCodeHttpResult, IContentTypeHttpResult, IValueHttpResult<ProblemDetails>, IValueHttpResult
 {
@@ -56,12 +53,10 @@ public abstract class ErrorProblem
         }
     }
 
-    /// <summary>Declares the status with the problem document as its body, as <c>ProducesProblem</c> does.</summary>
     private protected static void Describe(EndpointBuilder builder, int statusCode) =>
         builder.Metadata.Add(new ProducesResponseTypeMetadata(statusCode, typeof(ProblemDetails), [MediaType]));
 }
 
-/// <summary>400: the request is malformed or breaks a rule of the contract.</summary>
 public sealed class BadRequestProblem(string error)
     : ErrorProblem(StatusCodes.Status400BadRequest, error), IEndpointMetadataProvider
 {
@@ -69,7 +64,6 @@ public sealed class BadRequestProblem(string error)
         Describe(builder, StatusCodes.Status400BadRequest);
 }
 
-/// <summary>401: the endpoint needs a credential that was missing or wrong.</summary>
 public sealed class UnauthorizedProblem(string error)
     : ErrorProblem(StatusCodes.Status401Unauthorized, error), IEndpointMetadataProvider
 {
@@ -77,7 +71,6 @@ public sealed class UnauthorizedProblem(string error)
         Describe(builder, StatusCodes.Status401Unauthorized);
 }
 
-/// <summary>404: no such resource.</summary>
 public sealed class NotFoundProblem(string error)
     : ErrorProblem(StatusCodes.Status404NotFound, error), IEndpointMetadataProvider
 {
@@ -85,7 +78,6 @@ public sealed class NotFoundProblem(string error)
         Describe(builder, StatusCodes.Status404NotFound);
 }
 
-/// <summary>409: the request contradicts what is already recorded.</summary>
 public sealed class ConflictProblem(string error)
     : ErrorProblem(StatusCodes.Status409Conflict, error), IEndpointMetadataProvider
 {
@@ -93,7 +85,6 @@ public sealed class ConflictProblem(string error)
         Describe(builder, StatusCodes.Status409Conflict);
 }
 
-/// <summary>413: the body is over the endpoint's limit.</summary>
 public sealed class PayloadTooLargeProblem(string error)
     : ErrorProblem(StatusCodes.Status413PayloadTooLarge, error), IEndpointMetadataProvider
 {
@@ -101,7 +92,6 @@ public sealed class PayloadTooLargeProblem(string error)
         Describe(builder, StatusCodes.Status413PayloadTooLarge);
 }
 
-/// <summary>415: the body is not of a content type the endpoint reads.</summary>
 public sealed class UnsupportedMediaTypeProblem(string error)
     : ErrorProblem(StatusCodes.Status415UnsupportedMediaType, error), IEndpointMetadataProvider
 {

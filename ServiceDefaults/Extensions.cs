@@ -12,10 +12,8 @@ using OpenTelemetry.Trace;
 
 namespace Microsoft.Extensions.Hosting;
 
-/// <summary>
-/// What every service shares: OpenTelemetry, metrics for Prometheus, health checks, service discovery, resilient
-/// HttpClients, problem documents for errors, the OpenAPI document and trusted forwarded headers.
-/// </summary>
+/// <summary>What every service shares: OpenTelemetry, Prometheus metrics, health checks, service discovery, resilient
+/// HttpClients, problem documents for errors, the OpenAPI document and trusted forwarded headers.</summary>
 public static class Extensions
 {
     /// <summary>Readiness: the service's own dependencies (its store), never another service.</summary>
@@ -98,10 +96,8 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>
-    /// The probes in every environment (Kubernetes probes run outside Development), as handlers so that the OpenAPI
-    /// document describes them; <c>/readiness</c> and <c>/liveness</c> keep the original services' answers.
-    /// </summary>
+    /// <summary>The probes in every environment (Kubernetes probes run outside Development), as handlers so that the
+    /// OpenAPI document describes them; <c>/readiness</c> and <c>/liveness</c> keep the original services' answers.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseMetricsPort();

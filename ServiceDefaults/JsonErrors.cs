@@ -3,12 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Microsoft.Extensions.Hosting;
 
-/// <summary>
-/// Every error answer is an RFC 9457 problem document (<c>application/problem+json</c>) that also carries the message
-/// as <c>error</c>, the one member the original services sent (<c>{"error":"..."}</c>), so an existing client reads
-/// every failure as before. The handlers' errors (<see cref="ServiceDefaults.ErrorProblem"/>) and the framework's own
-/// (unknown route, wrong method, a crash) are written the same way.
-/// </summary>
+/// <summary>Every error answer, the handlers' (<see cref="ServiceDefaults.ErrorProblem"/>) and the framework's own (unknown
+/// route, wrong method, a crash), is an RFC 9457 problem document that also carries the message as <c>error</c>, the one
+/// member the original services sent (<c>{"error":"..."}</c>), so an existing client reads every failure as before.</summary>
 public static class JsonErrors
 {
     /// <summary>The member that holds the message, as the original services named it.</summary>

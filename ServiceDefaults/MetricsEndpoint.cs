@@ -9,16 +9,13 @@ using OpenTelemetry.Metrics;
 
 namespace Microsoft.Extensions.Hosting;
 
-/// <summary>
-/// The OpenTelemetry metrics in Prometheus's text format at <c>/metrics</c>, served only on <c>Metrics:Port</c>, a
-/// port of its own (also listed in <c>ASPNETCORE_URLS</c>): the API port answers 404 and the metrics port serves
-/// nothing else, so an Ingress never routes metrics and a NetworkPolicy can open that port to Prometheus alone.
-/// </summary>
+/// <summary>Prometheus's text format at <c>/metrics</c>, only on <c>Metrics:Port</c>, a port of its own (also in
+/// <c>ASPNETCORE_URLS</c>): the API port answers 404 and the metrics port serves nothing else, so an Ingress never
+/// routes metrics and a NetworkPolicy can open that port to Prometheus alone.</summary>
 public static class MetricsEndpoint
 {
     public const string Path = "/metrics";
 
-    /// <summary>The meter of <see cref="ReadinessMetrics"/>, exported with the service's own.</summary>
     public const string HealthMeter = "ServiceDefaults.Health";
 
     public static TBuilder AddMetricsEndpoint<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder

@@ -3,10 +3,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Microsoft.Extensions.Hosting;
 
-/// <summary>
-/// Readiness as a gauge (<c>health.ready</c>: 1 ready, 0 not), from the health checks' periodic publisher: an alert
-/// sees a pod that is running, scraped and out of its Service.
-/// </summary>
+/// <summary>Readiness as a gauge (<c>health.ready</c>: 1 ready, 0 not), from the health checks' periodic publisher: an
+/// alert sees a pod that is running, scraped and out of its Service.</summary>
 public sealed class ReadinessMetrics : IHealthCheckPublisher
 {
     private volatile int _ready = 1;

@@ -6,11 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Microsoft.Extensions.Hosting;
 
-/// <summary>
-/// Honours <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> only from the proxies in
-/// <c>ForwardedHeaders:KnownNetworks</c> (in the cluster, the ingress controller's pods). From any other sender the
-/// headers are ignored, so a spoofed address neither earns a fresh rate-limit budget nor a new limiter entry.
-/// </summary>
+/// <summary>Honours <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> only from <c>ForwardedHeaders:KnownNetworks</c>
+/// (in the cluster, the ingress controller's pods): a spoofed address earns neither a fresh rate-limit budget nor a new
+/// limiter entry.</summary>
 public static class TrustedForwardedHeaders
 {
     public const string KnownNetworksKey = "ForwardedHeaders:KnownNetworks";

@@ -174,7 +174,8 @@ public sealed class SqlInvoiceStore(Database database) : IInvoiceStore
             cancellationToken);
     }
 
-    public Task<IReadOnlyList<PaymentClaim>> TryClaimManyAsync(IReadOnlyList<string> invoiceIds, TimeSpan lease, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<PaymentClaim>> TryClaimManyAsync(IReadOnlyList<string> invoiceIds, TimeSpan lease,
+        CancellationToken cancellationToken)
     {
         if (invoiceIds.Count == 0)
         {
@@ -184,7 +185,10 @@ public sealed class SqlInvoiceStore(Database database) : IInvoiceStore
         var token = Guid.NewGuid();
         var leaseMilliseconds = (long)lease.TotalMilliseconds;
         PaymentClaim Read(DbDataReader reader) => new(
-            new Invoice(reader.GetString(0), reader.GetDecimal(1), reader.GetString(2).Trim(), false) { PaymentState = PaymentState.Pending },
+            new Invoice(reader.GetString(0), reader.GetDecimal(1), reader.GetString(2).Trim(), false)
+            {
+                PaymentState = PaymentState.Pending,
+            },
             token, reader.GetInt32(3));
         return database.QueryAsync(ClaimMany, [("token", token.ToString()), ("lease", leaseMilliseconds), ("ids", invoiceIds)],
             Read, cancellationToken);

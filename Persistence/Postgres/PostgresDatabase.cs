@@ -4,10 +4,8 @@ using Npgsql;
 
 namespace Persistence.Postgres;
 
-/// <summary>
-/// PostgreSQL through a pooled <see cref="NpgsqlDataSource"/>: in a service the one Aspire.Npgsql registers (with its
-/// health check, tracing and metrics); otherwise one of its own.
-/// </summary>
+/// <summary>PostgreSQL through a pooled <see cref="NpgsqlDataSource"/>: in a service the one Aspire.Npgsql registers (with
+/// its health check, tracing and metrics); otherwise one of its own.</summary>
 public sealed class PostgresDatabase : Database
 {
     private const string DuplicateDatabase = "42P04";
@@ -20,8 +18,7 @@ public sealed class PostgresDatabase : Database
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
 
-    /// <param name="connectionString">The full connection string (with its password): the maintenance connection that creates the database needs it.</param>
-    /// <param name="dataSource">The application's data source, which its container disposes; null builds and owns one.</param>
+    /// <param name="connectionString">With its password: the maintenance connection that creates the database needs it.</param>
     public PostgresDatabase(string connectionString, NpgsqlDataSource? dataSource = null)
     {
         _connectionString = connectionString;
@@ -29,19 +26,13 @@ public sealed class PostgresDatabase : Database
         _dataSource = dataSource ?? NpgsqlDataSource.Create(connectionString);
     }
 
-    /// <summary>The connection string the pool was built from (without its password).</summary>
     public string ConnectionString => new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString) { Password = null }.ConnectionString;
 
     /// <summary>
-    /// Applies <c>Database:MaxPoolSize</c> over the connection string's own value (every replica's pool must fit,
-    /// together, under the server's <c>max_connections</c>), and two settings for a service that runs the same few
-    /// statements all day, unless the connection string sets them itself:
-    /// <list type="bullet">
-    /// <item><c>Max Auto Prepare</c>: a statement run often is prepared on the server once per connection, so the server
-    /// no longer parses and plans it on every call (parsing is most of what a one-row lookup costs).</item>
-    /// <item><c>No Reset On Close</c>: a connection back in the pool is not reset before its next use; the services
-    /// change no session state (no <c>SET</c>, only transaction-scoped locks), so there is nothing to reset.</item>
-    /// </list>
+    /// Applies <c>Database:MaxPoolSize</c> (every replica's pool must fit, together, under the server's
+    /// <c>max_connections</c>) and, unless the connection string sets them: <c>Max Auto Prepare</c>, so a statement run
+    /// often is parsed and planned once per connection (parsing is most of what a one-row lookup costs); and
+    /// <c>No Reset On Close</c>, as the services change no session state (no <c>SET</c>, only transaction-scoped locks).
     /// </summary>
     public static string Tuned(string connectionString, int? maxPoolSize)
     {
@@ -65,10 +56,8 @@ public sealed class PostgresDatabase : Database
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
 
-    /// <summary>
-    /// A fresh server has only its default database: the service's own is created here, through the server's
-    /// maintenance database. Replicas racing to create it are fine: the loser finds it there.
-    /// </summary>
+    /// <summary>A fresh server has only its default database: the service's own is created through the maintenance
+    /// database. Replicas racing to create it are fine: the loser finds it there.</summary>
     public override async Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
         var target = new NpgsqlConnectionStringBuilder(_connectionString);
@@ -103,11 +92,13 @@ public sealed class PostgresDatabase : Database
     /// <summary>A <c>text[]</c>, for <c>= ANY(@ids)</c>.</summary>
     protected override object ListValue(IReadOnlyList<string> values) => values as string[] ?? [.. values];
 
-    protected override async Task<DbTransaction> BeginMigrationAsync(DbConnection connection, string lockName, CancellationToken cancellationToken)
+    protected override async Task<DbTransaction> BeginMigrationAsync(DbConnection connection, string lockName,
+        CancellationToken cancellationToken)
     {
         var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // Held until commit: a second replica waits here, then finds the schema in place.
-        await using var command = Command(connection, transaction, "SELECT pg_advisory_xact_lock(hashtext(@lockName))", [("lockName", lockName)]);
+        await using var command = Command(connection, transaction,
+            "SELECT pg_advisory_xact_lock(hashtext(@lockName))", [("lockName", lockName)]);
         await command.ExecuteNonQueryAsync(cancellationToken);
         return transaction;
     }
@@ -121,7 +112,6 @@ public sealed class PostgresDatabase : Database
         await base.DisposeAsync();
     }
 
-    /// <summary>CREATE DATABASE takes no parameters: its name is an identifier, quoted by the server's own quote_ident.</summary>
     [SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities",
         Justification = "The only SQL with a name in its text: CREATE DATABASE cannot take a parameter, and quote_ident quoted the name.")]
     private static NpgsqlCommand CreateDatabase(NpgsqlConnection connection, string quotedName) =>

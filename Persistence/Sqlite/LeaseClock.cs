@@ -4,14 +4,11 @@ using SQLitePCL;
 
 namespace Persistence.Sqlite;
 
-/// <summary>
-/// The two PostgreSQL functions <see cref="Database.NowMilliseconds"/> calls, <c>now()</c> and <c>date_part('epoch', ...)</c>,
-/// for SQLite, so that both engines run one SQL text. They are registered once per physical SQLite handle, for
-/// as long as the handle lives, never again on a pooled handle: replacing or removing a function frees its callback,
-/// and Microsoft.Data.Sqlite's own <c>CreateFunction</c> does both on every open and close of a pooled connection.
-/// Under load a statement then called a callback that an open or close on the same handle had just freed: the
-/// exception is thrown inside SQLite's call, where no caller can catch it, and the process dies.
-/// </summary>
+/// <summary>PostgreSQL's <c>now()</c> and <c>date_part('epoch', ...)</c> for SQLite, so both engines run one SQL text.
+/// Registered once per physical handle, for its lifetime: replacing or removing a function frees its callback, and
+/// Microsoft.Data.Sqlite's <c>CreateFunction</c> does both on every open and close of a pooled connection. Under load a
+/// statement then called a callback just freed on the same handle: the exception is thrown inside SQLite's call, where
+/// no caller can catch it, and the process dies.</summary>
 internal sealed class LeaseClock
 {
     private static readonly ConditionalWeakTable<sqlite3, LeaseClock> Registered = new();
@@ -22,7 +19,6 @@ internal sealed class LeaseClock
     /// <summary>The clock <c>now()</c> reads: that of whichever <see cref="SqliteDatabase"/> opened the handle last.</summary>
     public TimeProvider Clock { get; set; }
 
-    /// <summary>The clock of <paramref name="handle"/>; on first use its functions are registered and its settings applied.</summary>
     public static LeaseClock On(sqlite3 handle)
     {
         if (Registered.TryGetValue(handle, out var registered))

@@ -13,7 +13,6 @@ public sealed class SqliteDatabase : Database
     /// <summary>Seconds a readiness probe waits for a lock: a file locked out for longer is not ready.</summary>
     private const int ProbeLockWaitSeconds = 2;
 
-    /// <summary>The most connections the statements keep open to the file at once.</summary>
     public const int MaxConnections = SqliteStatements.MaxConnections;
 
     private readonly string _connectionString;
@@ -28,8 +27,7 @@ public sealed class SqliteDatabase : Database
         {
             // Writers wait for each other instead of failing with SQLITE_BUSY.
             DefaultTimeout = 30,
-            // The statements keep their own open connections (SqliteStatements); anything else (the migration, a
-            // test holding a connection) opens one for itself and closes it for real.
+            // SqliteStatements keeps its own connections open; anything else opens one and closes it for real.
             Pooling = false,
         };
         builder.DataSource = Path.GetFullPath(builder.DataSource, baseDirectory);
@@ -52,11 +50,10 @@ public sealed class SqliteDatabase : Database
         _statements = new SqliteStatements(async cancellationToken => (SqliteConnection)await OpenAsync(cancellationToken));
     }
 
-    /// <summary>The file's full path.</summary>
     public string FilePath => new SqliteConnectionStringBuilder(_connectionString).DataSource;
 
-    /// <summary>Statements run on connections kept open with their statements compiled (<see cref="SqliteStatements"/>).</summary>
-    private protected override ValueTask<CommandLease> LeaseAsync(string sql, SqlParameters parameters, CancellationToken cancellationToken) =>
+    private protected override ValueTask<CommandLease> LeaseAsync(string sql, SqlParameters parameters,
+        CancellationToken cancellationToken) =>
         _statements.LeaseAsync(sql, parameters, cancellationToken);
 
     public override async ValueTask DisposeAsync()
@@ -76,16 +73,13 @@ public sealed class SqliteDatabase : Database
         }
         catch
         {
-            // Closed now rather than whenever the collector finds it.
             await connection.DisposeAsync();
             throw;
         }
     }
 
-    /// <summary>
-    /// WAL lets readers run beside the one writer. The mode is stored in the file itself, so it is set once here,
-    /// before the schema, not on every connection.
-    /// </summary>
+    /// <summary>WAL lets readers run beside the one writer. The mode is stored in the file, so it is set once, before the
+    /// schema, not on every connection.</summary>
     public override async Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -93,11 +87,8 @@ public sealed class SqliteDatabase : Database
         await wal.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>
-    /// Readiness: opens the file as the service's own queries would and runs <paramref name="readinessQuery"/> (a
-    /// read of a real table), so a file that answers <c>SELECT 1</c> but has lost its data (deleted, replaced or
-    /// corrupt) is not ready. Throws when it cannot.
-    /// </summary>
+    /// <summary>Readiness: runs <paramref name="readinessQuery"/> (a read of a real table), so a file that answers
+    /// <c>SELECT 1</c> but has lost its data (deleted, replaced, corrupt) is not ready. Throws when it cannot.</summary>
     public async Task CheckAsync(string readinessQuery, CancellationToken cancellationToken)
     {
         await using var connection = new SqliteConnection(_probeConnectionString);
@@ -128,13 +119,11 @@ public sealed class SqliteDatabase : Database
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    /// <summary>
-    /// SQLite has no driver tracing: each statement gets a client span under the caller's, named and tagged as
-    /// OpenTelemetry's database conventions say.
-    /// </summary>
+    /// <summary>SQLite has no driver tracing: a client span per statement, as OpenTelemetry's database conventions say.</summary>
     protected override Activity? StartSpan(string sql) => DatabaseTelemetry.StartSqlite(sql, _namespace);
 
-    protected override Task<DbTransaction> BeginMigrationAsync(DbConnection connection, string lockName, CancellationToken cancellationToken) =>
+    protected override Task<DbTransaction> BeginMigrationAsync(DbConnection connection, string lockName,
+        CancellationToken cancellationToken) =>
         // Not deferred: BEGIN IMMEDIATE takes the file's write lock now, so a second process waits here.
         Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
 }

@@ -5,20 +5,14 @@ using Microsoft.Data.Sqlite;
 
 namespace Persistence.Sqlite;
 
-/// <summary>
-/// SQLite connections that stay open with their statements prepared. Compiling a statement is most of what a small
-/// query costs SQLite (a profile of <c>GET /invoices</c> had parsing and planning at three quarters of the time spent in
-/// SQLite), and Microsoft.Data.Sqlite compiles every command again after each open of a pooled connection. So each
-/// connection here keeps one prepared command per SQL text, and a statement binds its values and runs.
-/// A connection serves one statement at a time; at most <see cref="MaxConnections"/> are open, and further callers
-/// wait for one. A connection whose statement failed is closed, never reused, so no half-finished state carries over.
-/// </summary>
+/// <summary>SQLite connections kept open with one prepared command per SQL text: compiling is most of what a small query
+/// costs (three quarters of SQLite's time in a profile of <c>GET /invoices</c>), and Microsoft.Data.Sqlite compiles every
+/// command again after each open of a pooled connection. A connection serves one statement at a time, at most
+/// <see cref="MaxConnections"/> are open, and one whose statement failed is closed, never reused.</summary>
 internal sealed class SqliteStatements : IAsyncDisposable
 {
-    /// <summary>
-    /// Enough for the requests and the payments in flight of one process (16 by default) to run side by side: readers
-    /// run in parallel in WAL mode, and writers queue for the file's one write lock whatever their number.
-    /// </summary>
+    /// <summary>Room for one process's requests and payments in flight (16 by default): readers run in parallel in WAL
+    /// mode, and writers queue for the file's one write lock whatever their number.</summary>
     public const int MaxConnections = 32;
 
     private readonly Func<CancellationToken, Task<SqliteConnection>> _open;
@@ -26,7 +20,7 @@ internal sealed class SqliteStatements : IAsyncDisposable
     private readonly SemaphoreSlim _slots = new(MaxConnections, MaxConnections);
     private volatile bool _disposed;
 
-    /// <param name="open">Opens a new connection to the file, set up (its functions and settings) and not pooled by the driver: these connections are the pool.</param>
+    /// <param name="open">Opens a set-up connection the driver does not pool: these connections are the pool.</param>
     public SqliteStatements(Func<CancellationToken, Task<SqliteConnection>> open) => _open = open;
 
     public async ValueTask<CommandLease> LeaseAsync(string sql, SqlParameters parameters, CancellationToken cancellationToken)
@@ -85,7 +79,6 @@ internal sealed class SqliteStatements : IAsyncDisposable
         }
     }
 
-    /// <summary>One open connection and its prepared commands, keyed by their SQL text.</summary>
     private sealed class Session(SqliteStatements owner, SqliteConnection connection) : CommandLease
     {
         private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
@@ -95,7 +88,8 @@ internal sealed class SqliteStatements : IAsyncDisposable
         public override DbCommand Command => _current ?? throw new InvalidOperationException("No statement is bound.");
 
         [SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities",
-            Justification = "The text comes from Database's query methods, which take constant SQL ([ConstantExpected]); values arrive only as parameters.")]
+            Justification = "The text comes from Database's query methods, which take constant SQL ([ConstantExpected]); "
+                + "values arrive only as parameters.")]
         public void Bind(string sql, SqlParameters parameters)
         {
             if (!_prepared.TryGetValue(sql, out var command))

@@ -28,16 +28,22 @@ public sealed class DatabaseRolesTests
         foreach (var service in new[] { roles.Invoices, roles.Payments })
         {
             var attributes = await roles.ScalarAsync<string>(
-                "SELECT concat_ws(',', rolcanlogin, rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls) FROM pg_roles WHERE rolname = @role",
+                """
+                SELECT concat_ws(',', rolcanlogin, rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls)
+                FROM pg_roles WHERE rolname = @role
+                """,
                 Token, parameters: ("role", service.Role));
             Assert.Equal("t,f,f,f,f,f", attributes);
             var owned = await roles.ScalarAsync<string[]>(
-                "SELECT array_agg(datname ORDER BY datname) FROM pg_database WHERE pg_get_userbyid(datdba) = @role", Token, parameters: ("role", service.Role));
+                "SELECT array_agg(datname ORDER BY datname) FROM pg_database WHERE pg_get_userbyid(datdba) = @role",
+                Token, parameters: ("role", service.Role));
             Assert.Equal([service.Database], owned ?? []);
             var memberships = await roles.ScalarAsync<long>(
-                "SELECT count(*) FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = @role", Token, parameters: ("role", service.Role));
+                "SELECT count(*) FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = @role",
+                Token, parameters: ("role", service.Role));
             Assert.Equal(0L, memberships);
-            Assert.True(await roles.PasswordVerifiesAsync(service, roles.PasswordOf(service), Token), $"{service.Role}: the password from its Secret");
+            Assert.True(await roles.PasswordVerifiesAsync(service, roles.PasswordOf(service), Token),
+                $"{service.Role}: the password from its Secret");
         }
     }
 
@@ -100,7 +106,8 @@ public sealed class DatabaseRolesTests
         await roles.ApplyAsync(Token);
 
         // The services' own start-up code, as each role: the database exists, so nothing needs CREATEDB.
-        await using (var invoices = Database.FromConnectionString(roles.ConnectionString(roles.Invoices, roles.Invoices.Database), Path.GetTempPath()))
+        await using (var invoices = Database.FromConnectionString(roles.ConnectionString(roles.Invoices, roles.Invoices.Database),
+            Path.GetTempPath()))
         {
             var store = new SqlInvoiceStore(invoices);
             await store.InitializeAsync(InvoiceAppServices.DemoInvoices, Token);
@@ -109,7 +116,8 @@ public sealed class DatabaseRolesTests
             await store.MarkPaidAsync(claim, Token);
             Assert.True((await store.ListAsync(InvoiceSelection.Paid, Token)).Single().IsPaid);
         }
-        await using (var payments = Database.FromConnectionString(roles.ConnectionString(roles.Payments, roles.Payments.Database), Path.GetTempPath()))
+        await using (var payments = Database.FromConnectionString(roles.ConnectionString(roles.Payments, roles.Payments.Database),
+            Path.GetTempPath()))
         {
             var store = new SqlPaymentStore(payments, TimeProvider.System);
             await store.InitializeAsync(Token);
@@ -117,8 +125,10 @@ public sealed class DatabaseRolesTests
             Assert.Equal("I1", Assert.Single(await store.ListAsync(Token)).Id);
         }
 
-        Assert.Equal(roles.Invoices.Role, await roles.ScalarAsync<string>("SELECT tableowner::text FROM pg_tables WHERE tablename = 'invoices'", Token, roles.Invoices.Database));
-        Assert.Equal(roles.Payments.Role, await roles.ScalarAsync<string>("SELECT tableowner::text FROM pg_tables WHERE tablename = 'payments'", Token, roles.Payments.Database));
+        Assert.Equal(roles.Invoices.Role, await roles.ScalarAsync<string>(
+            "SELECT tableowner::text FROM pg_tables WHERE tablename = 'invoices'", Token, roles.Invoices.Database));
+        Assert.Equal(roles.Payments.Role, await roles.ScalarAsync<string>(
+            "SELECT tableowner::text FROM pg_tables WHERE tablename = 'payments'", Token, roles.Payments.Database));
     }
 
     [Fact]
@@ -126,7 +136,8 @@ public sealed class DatabaseRolesTests
     {
         await using var roles = ServiceRoles.Create();
         await roles.ApplyAsync(Token);
-        await using (var invoices = Database.FromConnectionString(roles.ConnectionString(roles.Invoices, roles.Invoices.Database), Path.GetTempPath()))
+        await using (var invoices = Database.FromConnectionString(roles.ConnectionString(roles.Invoices, roles.Invoices.Database),
+            Path.GetTempPath()))
         {
             await new SqlInvoiceStore(invoices).InitializeAsync(InvoiceAppServices.DemoInvoices, Token);
         }
@@ -144,15 +155,18 @@ public sealed class DatabaseRolesTests
         Assert.Equal(before, await StateAsync(roles));
         Assert.True(await roles.PasswordVerifiesAsync(roles.Invoices, newPassword, Token), "the role takes the Secret's new password");
         Assert.False(await roles.PasswordVerifiesAsync(roles.Invoices, oldPassword, Token), "the old password is gone");
-        Assert.True(await roles.PasswordVerifiesAsync(roles.Payments, roles.PasswordOf(roles.Payments), Token), "the other role keeps its password");
-        await using var again = Database.FromConnectionString(roles.ConnectionString(roles.Invoices, roles.Invoices.Database), Path.GetTempPath());
+        Assert.True(await roles.PasswordVerifiesAsync(roles.Payments, roles.PasswordOf(roles.Payments), Token),
+            "the other role keeps its password");
+        await using var again = Database.FromConnectionString(roles.ConnectionString(roles.Invoices, roles.Invoices.Database),
+            Path.GetTempPath());
         Assert.Equal(3, (await new SqlInvoiceStore(again).ListAsync(InvoiceSelection.All, Token)).Count);
 
         static async Task<string?> StateAsync(ServiceRoles roles) =>
             await roles.ScalarAsync<string>(
                 """
                 SELECT string_agg(format('%s owner=%s acl=%s', d.datname, pg_get_userbyid(d.datdba), d.datacl), '; ' ORDER BY d.datname)
-                  || ' | ' || (SELECT string_agg(format('%s %s%s%s%s', rolname, rolcanlogin, rolsuper, rolcreatedb, rolcreaterole), '; ' ORDER BY rolname)
+                  || ' | ' || (SELECT string_agg(format('%s %s%s%s%s', rolname, rolcanlogin, rolsuper, rolcreatedb, rolcreaterole),
+                                                 '; ' ORDER BY rolname)
                                FROM pg_roles WHERE rolname IN (@invoicesRole, @paymentsRole))
                 FROM pg_database d WHERE d.datname IN (@invoices, @payments)
                 """,
@@ -165,7 +179,8 @@ public sealed class DatabaseRolesTests
     {
         await using var roles = ServiceRoles.Create();
         // Before roles.sql existed the services logged in as the superuser: database and tables are its.
-        await using (var superuser = Database.FromConnectionString(roles.SuperuserConnectionString(roles.Payments.Database), Path.GetTempPath()))
+        await using (var superuser = Database.FromConnectionString(roles.SuperuserConnectionString(roles.Payments.Database),
+            Path.GetTempPath()))
         {
             var store = new SqlPaymentStore(superuser, TimeProvider.System);
             await store.InitializeAsync(Token);
@@ -174,15 +189,20 @@ public sealed class DatabaseRolesTests
 
         await roles.ApplyAsync(Token);
 
-        await using var payments = Database.FromConnectionString(roles.ConnectionString(roles.Payments, roles.Payments.Database), Path.GetTempPath());
+        await using var payments = Database.FromConnectionString(roles.ConnectionString(roles.Payments, roles.Payments.Database),
+            Path.GetTempPath());
         var own = new SqlPaymentStore(payments, TimeProvider.System);
         await own.InitializeAsync(Token);
         await own.RecordAsync(new PaymentRequestValues("P2", 10.25m, "GBP"), Token);
         Assert.Equal(["P1", "P2"], (await own.ListAsync(Token)).Select(p => p.Id).Order());
         Assert.Equal(roles.Payments.Role, await roles.ScalarAsync<string>(
-            "SELECT pg_get_userbyid(datdba)::text FROM pg_database WHERE datname = @name", Token, parameters: ("name", roles.Payments.Database)));
+            "SELECT pg_get_userbyid(datdba)::text FROM pg_database WHERE datname = @name",
+            Token, parameters: ("name", roles.Payments.Database)));
         Assert.Equal(0L, await roles.ScalarAsync<long>(
-            "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND pg_get_userbyid(c.relowner) <> @role",
+            """
+            SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'public' AND pg_get_userbyid(c.relowner) <> @role
+            """,
             Token, roles.Payments.Database, ("role", roles.Payments.Role)));
     }
 
@@ -198,9 +218,11 @@ public sealed class DatabaseRolesTests
         await roles.ApplyAsync(Token);
 
         Assert.Equal("f,f,f", await roles.ScalarAsync<string>(
-            "SELECT concat_ws(',', rolsuper, rolcreatedb, rolcreaterole) FROM pg_roles WHERE rolname = @role", Token, parameters: ("role", roles.Invoices.Role)));
+            "SELECT concat_ws(',', rolsuper, rolcreatedb, rolcreaterole) FROM pg_roles WHERE rolname = @role",
+            Token, parameters: ("role", roles.Invoices.Role)));
         Assert.Equal(0L, await roles.ScalarAsync<long>(
-            "SELECT count(*) FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = @role", Token, parameters: ("role", roles.Invoices.Role)));
+            "SELECT count(*) FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = @role",
+            Token, parameters: ("role", roles.Invoices.Role)));
         await using var intruder = new NpgsqlConnection(roles.ConnectionString(roles.Invoices, roles.Payments.Database));
         Assert.Equal(InsufficientPrivilege, (await Assert.ThrowsAsync<PostgresException>(() => intruder.OpenAsync(Token))).SqlState);
     }

@@ -80,7 +80,9 @@ public sealed class DatabaseTests
         var registrations = host.Services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations;
 
         var store = Assert.Single(registrations);
-        Assert.Equal(engine == TestDatabase.Postgres ? PersistenceExtensions.PostgresHealthCheck : $"{ServiceHost.ConnectionName}-store", store.Name);
+        Assert.Equal(
+            engine == TestDatabase.Postgres ? PersistenceExtensions.PostgresHealthCheck : $"{ServiceHost.ConnectionName}-store",
+            store.Name);
         Assert.Contains(DefaultsExtensions.ReadyTag, store.Tags);
         Assert.DoesNotContain(DefaultsExtensions.LiveTag, store.Tags);
     }
@@ -89,7 +91,8 @@ public sealed class DatabaseTests
     public async Task Database_MaxPoolSize_sizes_the_pool_of_the_data_source_Aspire_Npgsql_registers()
     {
         // No server is needed: the data source is configured, not connected.
-        await using var host = await ServiceHost.StartAsync("Host=db.invalid;Database=invoicesdb;Maximum Pool Size=100;Password=secret", Token, maxPoolSize: 7);
+        await using var host = await ServiceHost.StartAsync(
+            "Host=db.invalid;Database=invoicesdb;Maximum Pool Size=100;Password=secret", Token, maxPoolSize: 7);
 
         var built = new NpgsqlConnectionStringBuilder(host.Services.GetRequiredService<NpgsqlDataSource>().ConnectionString);
 
@@ -116,7 +119,8 @@ public sealed class DatabaseTests
         var tuned = new NpgsqlConnectionStringBuilder(PostgresDatabase.Tuned("Host=db.invalid;Database=invoicesdb", maxPoolSize: null));
         Assert.Equal((PostgresDatabase.MaxAutoPrepare, true), (tuned.MaxAutoPrepare, tuned.NoResetOnClose));
 
-        var own = new NpgsqlConnectionStringBuilder(PostgresDatabase.Tuned("Host=db.invalid;Max Auto Prepare=0;No Reset On Close=false", maxPoolSize: 5));
+        var own = new NpgsqlConnectionStringBuilder(
+            PostgresDatabase.Tuned("Host=db.invalid;Max Auto Prepare=0;No Reset On Close=false", maxPoolSize: 5));
         Assert.Equal((0, false, 5), (own.MaxAutoPrepare, own.NoResetOnClose, own.MaxPoolSize));
     }
 
@@ -137,7 +141,8 @@ public sealed class DatabaseTests
 
         // One connection in the pool: this query runs on the one that ran the list.
         var prepared = await database.QueryAsync("SELECT statement FROM pg_prepared_statements", [], reader => reader.GetString(0), Token);
-        Assert.Contains(prepared, statement => statement.Contains("FROM invoices", StringComparison.Ordinal) && statement.Contains("ORDER BY id", StringComparison.Ordinal));
+        Assert.Contains(prepared, statement =>
+            statement.Contains("FROM invoices", StringComparison.Ordinal) && statement.Contains("ORDER BY id", StringComparison.Ordinal));
     }
 
     [Fact]

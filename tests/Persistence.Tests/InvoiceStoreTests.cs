@@ -113,7 +113,8 @@ public sealed class InvoiceStoreTests
         });
 
     [Theory, ClassData(typeof(Engines))]
-    public Task A_payment_in_doubt_is_listed_in_doubt_stays_claimed_until_its_lease_ends_and_only_its_holder_can_put_it_there(string engine) =>
+    public Task A_payment_in_doubt_is_listed_in_doubt_stays_claimed_until_its_lease_ends_and_only_its_holder_can_put_it_there(
+        string engine) =>
         Stores.OnDemoInvoicesAsync(engine, async store =>
         {
             var claim = await store.TryClaimAsync("I1", ShortLease, Cancel);
@@ -154,7 +155,8 @@ public sealed class InvoiceStoreTests
     {
         await using var db = TestDatabase.Create(TestDatabase.Postgres, "invoices");
         await using var first = db.Open();
-        await using var second = Database.FromConnectionString(db.ConnectionString, Path.GetTempPath(), clock: new ShiftedClock(TimeSpan.FromHours(1)));
+        await using var second = Database.FromConnectionString(db.ConnectionString, Path.GetTempPath(),
+            clock: new ShiftedClock(TimeSpan.FromHours(1)));
         var holder = new SqlInvoiceStore(first);
         var skewed = new SqlInvoiceStore(second);
         await holder.InitializeAsync(InvoiceAppServices.DemoInvoices, Cancel);
@@ -237,7 +239,9 @@ public sealed class InvoiceStoreTests
             Assert.Equal(won.Count, won.Select(claim => claim.Invoice.InvoiceId).Distinct().Count());
             Assert.All(won, claim => Assert.Equal((1, 3.30m, "EUR"), (claim.Attempt, claim.Invoice.Value, claim.Invoice.Currency)));
             // Whatever no caller won, nobody asked for: every id asked for is claimed now.
-            var asked = Enumerable.Range(0, 16).SelectMany(caller => Enumerable.Range(0, 30).Select(i => ids[(caller * 4 + i * 7) % ids.Count])).ToHashSet();
+            var asked = Enumerable.Range(0, 16)
+                .SelectMany(caller => Enumerable.Range(0, 30).Select(i => ids[(caller * 4 + i * 7) % ids.Count]))
+                .ToHashSet();
             Assert.Equal(asked.Order(StringComparer.Ordinal), won.Select(claim => claim.Invoice.InvoiceId).Order(StringComparer.Ordinal));
             Assert.Empty(await stores[1].TryClaimManyAsync(ids, Lease, Cancel));
         }
@@ -266,7 +270,8 @@ public sealed class InvoiceStoreTests
             var claims = await store.TryClaimManyAsync(["I1", "I2", "I3", Awkward, "nope"], Lease, Cancel);
 
             Assert.Equal([("I3", 66.13m, "DKK", 2), (Awkward, 0.01m, "DKK", 1)],
-                claims.Select(claim => (claim.Invoice.InvoiceId, claim.Invoice.Value, claim.Invoice.Currency, claim.Attempt)).OrderBy(c => c.InvoiceId, StringComparer.Ordinal));
+                claims.Select(claim => (claim.Invoice.InvoiceId, claim.Invoice.Value, claim.Invoice.Currency, claim.Attempt))
+                    .OrderBy(c => c.InvoiceId, StringComparer.Ordinal));
             Assert.Single(claims.Select(claim => claim.Token).Distinct());
             Assert.NotNull(held);
             Assert.Empty(await store.TryClaimManyAsync([], Lease, Cancel));
@@ -276,7 +281,8 @@ public sealed class InvoiceStoreTests
     public Task A_batch_claim_is_held_renewed_and_released_per_invoice_like_a_single_one(string engine) =>
         Stores.OnDemoInvoicesAsync(engine, async store =>
         {
-            var claims = (await store.TryClaimManyAsync(["I1", "I2", "I3"], ShortLease, Cancel)).ToDictionary(claim => claim.Invoice.InvoiceId);
+            var claims = (await store.TryClaimManyAsync(["I1", "I2", "I3"], ShortLease, Cancel))
+                .ToDictionary(claim => claim.Invoice.InvoiceId);
             Assert.Null(await store.TryClaimAsync("I1", Lease, Cancel));
             Assert.True(await store.RenewAsync(claims["I1"], Lease, Cancel));
             await store.ReleaseAsync(claims["I2"], Cancel);

@@ -19,7 +19,8 @@ public sealed class ServiceRoles : IAsyncDisposable
     {
         _server = server;
         Invoices = new Service($"invoice_app_{suffix}", $"invoicesdb_{suffix}", $"INVOICE_APP_{suffix.ToUpperInvariant()}_PASSWORD");
-        Payments = new Service($"payment_provider_{suffix}", $"paymentsdb_{suffix}", $"PAYMENT_PROVIDER_{suffix.ToUpperInvariant()}_PASSWORD");
+        Payments = new Service($"payment_provider_{suffix}", $"paymentsdb_{suffix}",
+            $"PAYMENT_PROVIDER_{suffix.ToUpperInvariant()}_PASSWORD");
         _passwords[Invoices.Role] = NewPassword();
         _passwords[Payments.Role] = NewPassword();
     }
@@ -52,7 +53,8 @@ public sealed class ServiceRoles : IAsyncDisposable
     public async Task ApplyAsync(CancellationToken cancellationToken)
     {
         var superuser = new NpgsqlConnectionStringBuilder(_server);
-        var start = new ProcessStartInfo("bash", [RepositoryRoot.Combine("deploy", "database", "apply-roles.sh"), Invoices.Argument, Payments.Argument])
+        var script = RepositoryRoot.Combine("deploy", "database", "apply-roles.sh");
+        var start = new ProcessStartInfo("bash", [script, Invoices.Argument, Payments.Argument])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -87,7 +89,8 @@ public sealed class ServiceRoles : IAsyncDisposable
     public string SuperuserConnectionString(string database = "postgres") =>
         new NpgsqlConnectionStringBuilder(_server) { Database = database, Pooling = false }.ConnectionString;
 
-    public async Task<T?> ScalarAsync<T>(string sql, CancellationToken cancellationToken, string database = "postgres", params (string Name, object Value)[] parameters)
+    public async Task<T?> ScalarAsync<T>(string sql, CancellationToken cancellationToken, string database = "postgres",
+        params (string Name, object Value)[] parameters)
     {
         await using var connection = new NpgsqlConnection(SuperuserConnectionString(database));
         await connection.OpenAsync(cancellationToken);
@@ -114,7 +117,8 @@ public sealed class ServiceRoles : IAsyncDisposable
     /// </summary>
     public async Task<bool> PasswordVerifiesAsync(Service service, string password, CancellationToken cancellationToken)
     {
-        var stored = await ScalarAsync<string>("SELECT rolpassword FROM pg_authid WHERE rolname = @role", cancellationToken, parameters: ("role", service.Role));
+        var stored = await ScalarAsync<string>("SELECT rolpassword FROM pg_authid WHERE rolname = @role", cancellationToken,
+            parameters: ("role", service.Role));
         // SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>
         var parts = stored?.Split('$') ?? [];
         if (parts is not ["SCRAM-SHA-256", var parameters, var keys])

@@ -77,7 +77,8 @@ public sealed class StoreConcurrencyTests
             {
                 try
                 {
-                    readings.Add((await database.QueryAsync($"SELECT {Database.NowMilliseconds}", [], reader => reader.GetInt64(0), Cancel)).Single());
+                    var now = await database.QueryAsync($"SELECT {Database.NowMilliseconds}", [], reader => reader.GetInt64(0), Cancel);
+                    readings.Add(now.Single());
                 }
                 catch (Exception e)
                 {

@@ -35,7 +35,8 @@ public sealed class StoreTelemetryTests
 
         var (parentSpanId, _) = await UnderRequestAsync(async () => Assert.NotNull(await store.FindAsync("I1", Token)));
 
-        var span = Assert.Single(host.Spans(), span => span.ParentSpanId.ToHexString() == parentSpanId && span.Source.Name == DatabaseTelemetry.SourceName);
+        var span = Assert.Single(host.Spans(), span =>
+            span.ParentSpanId.ToHexString() == parentSpanId && span.Source.Name == DatabaseTelemetry.SourceName);
         Assert.Equal(System.Diagnostics.ActivityKind.Client, span.Kind);
         Assert.Equal("sqlite", span.GetTagItem("db.system.name"));
         Assert.Equal("SELECT", span.GetTagItem("db.operation.name"));
@@ -58,7 +59,8 @@ public sealed class StoreTelemetryTests
 
         // The tracer also sees other tests' SQLite statements running meanwhile: only this file's count.
         var file = Path.GetFileNameWithoutExtension(((SqliteDatabase)host.Services.GetRequiredService<Database>()).FilePath);
-        var span = Assert.Single(host.Spans(), span => span.Source.Name == DatabaseTelemetry.SourceName && Equals(span.GetTagItem("db.namespace"), file));
+        var span = Assert.Single(host.Spans(), span =>
+            span.Source.Name == DatabaseTelemetry.SourceName && Equals(span.GetTagItem("db.namespace"), file));
         Assert.Equal(System.Diagnostics.ActivityStatusCode.Error, span.Status);
         Assert.Equal(typeof(Microsoft.Data.Sqlite.SqliteException).FullName, span.GetTagItem("error.type"));
     }
@@ -70,15 +72,18 @@ public sealed class StoreTelemetryTests
         await using var host = await ServiceHost.StartAsync(db.ConnectionString, Token);
         var store = await InitializedStoreAsync(host);
 
-        var (parentSpanId, traceId) = await UnderRequestAsync(async () => Assert.NotNull(await store.TryClaimAsync("I1", TimeSpan.FromMinutes(1), Token)));
+        var (parentSpanId, traceId) = await UnderRequestAsync(async () =>
+            Assert.NotNull(await store.TryClaimAsync("I1", TimeSpan.FromMinutes(1), Token)));
 
         // Npgsql traces the command (and, when the pool opens one, the physical connection): all of it, none of ours.
         var children = host.Spans().Where(span => span.ParentSpanId.ToHexString() == parentSpanId).ToList();
         Assert.All(children, span => Assert.Equal("Npgsql", span.Source.Name));
-        var command = Assert.Single(children, span => span.TagObjects.Any(tag => tag.Value is string text && text.Contains("UPDATE invoices", StringComparison.Ordinal)));
+        var command = Assert.Single(children, span =>
+            span.TagObjects.Any(tag => tag.Value is string text && text.Contains("UPDATE invoices", StringComparison.Ordinal)));
         Assert.Equal(System.Diagnostics.ActivityKind.Client, command.Kind);
         Assert.Equal("postgresql", command.GetTagItem("db.system.name") ?? command.GetTagItem("db.system"));
         // In this trace: other tests' SQLite statements running meanwhile have spans of their own.
-        Assert.DoesNotContain(host.Spans(), exported => exported.TraceId == traceId && exported.Source.Name == DatabaseTelemetry.SourceName);
+        Assert.DoesNotContain(host.Spans(), exported =>
+            exported.TraceId == traceId && exported.Source.Name == DatabaseTelemetry.SourceName);
     }
 }

@@ -34,7 +34,8 @@ public sealed partial class ListeningProcess : IAsyncDisposable
 
     public Uri Address { get; private set; } = null!;
 
-    /// <summary>Killed by the test (set before the signal goes out, so a refused connection is never mistaken for a crash) or exited.</summary>
+    /// <summary>Killed by the test (set before the signal goes out, so a refused connection is never mistaken for a crash)
+    /// or exited.</summary>
     public bool HasExited => _killed || _process.HasExited;
 
     /// <summary>The exit code, once the process has ended.</summary>
@@ -82,7 +83,8 @@ public sealed partial class ListeningProcess : IAsyncDisposable
         var service = new ListeningProcess(name, process, keptLines, onLine);
         process.OutputDataReceived += (_, line) => service.Received(line.Data);
         process.ErrorDataReceived += (_, line) => service.Received(line.Data);
-        process.Exited += (_, _) => service._listening.TrySetException(new InvalidOperationException($"{name} exited at start:\n{service.RecentOutput}"));
+        process.Exited += (_, _) => service._listening.TrySetException(
+            new InvalidOperationException($"{name} exited at start:\n{service.RecentOutput}"));
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -94,7 +96,8 @@ public sealed partial class ListeningProcess : IAsyncDisposable
         catch (OperationCanceledException exception)
         {
             await service.DisposeAsync();
-            throw new OperationCanceledException($"{name} was not listening when its start was cut short:\n{service.RecentOutput}", exception, cancellationToken);
+            throw new OperationCanceledException(
+                $"{name} was not listening when its start was cut short:\n{service.RecentOutput}", exception, cancellationToken);
         }
         catch
         {

@@ -49,12 +49,14 @@ public static class OpenApiAssert
             Assert.True(statuses.Count > 0, $"{route} declares no status");
             foreach (var method in methods)
             {
-                Assert.True(pathItem.TryGetProperty(method.ToLowerInvariant(), out var operation), $"{method} {route} is not in the document");
+                Assert.True(pathItem.TryGetProperty(method.ToLowerInvariant(), out var operation),
+                    $"{method} {route} is not in the document");
                 var responses = operation.GetProperty("responses");
                 foreach (var status in statuses)
                 {
                     var code = status.StatusCode.ToString(CultureInfo.InvariantCulture);
-                    Assert.True(responses.TryGetProperty(code, out var response), $"{method} {route}: status {code} is not in the document");
+                    Assert.True(responses.TryGetProperty(code, out var response),
+                        $"{method} {route}: status {code} is not in the document");
                     if (status.Type is { } type && type != typeof(void))
                     {
                         AssertBody(document, response, status, $"{method} {route} {code}");
